@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+/**
+ * Parses environment variables with a zod schema. A bad value stops the process at start with
+ * a message that names each variable, instead of failing later in the middle of a turn.
+ */
+export function loadEnv<Schema extends z.ZodType>(
+  schema: Schema,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<Schema> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`,
+  );
+  throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** An integer env var with a default; empty strings count as unset. */
+export function envInt(defaultValue: number, bounds: { min?: number; max?: number } = {}) {
+  let schema = z.coerce.number().int();
+  if (bounds.min !== undefined) schema = schema.min(bounds.min);
+  if (bounds.max !== undefined) schema = schema.max(bounds.max);
+  return z.preprocess((value) => (value === '' || value === undefined ? defaultValue : value), schema);
+}
+
+export const envString = (defaultValue: string) =>
+  z.preprocess((value) => (value === '' || value === undefined ? defaultValue : value), z.string().min(1));
+
+export const envBool = (defaultValue: boolean) =>
+  z.preprocess(
+    (value) => (value === '' || value === undefined ? String(defaultValue) : value),
+    z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+  );
+
+/** Settings every process shares. */
+export const CommonEnv = z.object({
+  REDIS_URL: envString('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: envString('agentops').pipe(
+    z.string().regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only'),
+  ),
+  LOG_LEVEL: envString('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  SESSION_TTL_SECONDS: envInt(7 * 24 * 3600, { min: 60 }),
+  SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
+});
+export type CommonEnv = z.infer<typeof CommonEnv>;
+
+export const envUrl = (defaultValue: string) =>
+  z.preprocess(
+    (value) => (value === '' || value === undefined ? defaultValue : value),
+    z.url({ message: `must be a URL such as ${defaultValue}` }),
+  );

@@ -1,0 +1,6 @@
+export * from './catalogue.ts';
+export * from './provider.ts';
+export * from './providers.ts';
+export { findInjectedInstruction, orderIdsIn, parseIntent } from './sim/intents.ts';
+export { HANDOFF_TOOL, SimModel } from './sim/sim-model.ts';
+export * from './tokens.ts';

@@ -1,0 +1,107 @@
+import { ConfirmationStore } from '@agentops/confirmations';
+import { contractsDir, loadContracts } from '@agentops/contracts';
+import {
+  CommonEnv,
+  closeRedis,
+  closeWithDeadline,
+  createWorkerConnection,
+  envInt,
+  envString,
+  handleShutdown,
+  loadEnv,
+  QUEUES,
+  type UsageEvent,
+} from '@agentops/core';
+import { EscalationPublisher } from '@agentops/escalations';
+import { createModelProviders, enabledModels } from '@agentops/llm';
+import { TierRouter } from '@agentops/routing';
+import { SessionStore } from '@agentops/sessions';
+import { createLogger } from '@agentops/telemetry';
+import {
+  createTurnJobProcessor,
+  endFailedTurnJob,
+  formatToolResultAsJson,
+  TurnEngine,
+} from '@agentops/turn-engine';
+import { Queue, Worker } from 'bullmq';
+
+const env = loadEnv(
+  CommonEnv.extend({
+    ROUTER_CONCURRENCY: envInt(16, { min: 1, max: 512 }),
+    MAX_STEPS_PER_TURN: envInt(8, { min: 1, max: 50 }),
+    MODEL_TIMEOUT_MS: envInt(60_000, { min: 100 }),
+    SIM_LATENCY_MS: envInt(0, { min: 0 }),
+    TURN_PARK_MS: envInt(5_000, { min: 50 }),
+    CONTRACTS_DIR: envString('').optional(),
+  }),
+);
+const logger = createLogger('router', env.LOG_LEVEL);
+const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
+const connection = createWorkerConnection(env.REDIS_URL, 'router');
+const prefix = env.REDIS_PREFIX;
+
+const sessions = new SessionStore(connection, prefix, env.SESSION_TTL_SECONDS);
+const confirmations = new ConfirmationStore(connection, prefix, env.SESSION_TTL_SECONDS);
+const turnsQueue = new Queue(QUEUES.turns, { connection, prefix });
+const usageQueue = new Queue(QUEUES.usage, { connection, prefix });
+const escalationsQueue = new Queue(QUEUES.escalations, { connection, prefix });
+const toolQueues = new Map<string, Queue>();
+const toolQueue = (name: string) => {
+  let queue = toolQueues.get(name);
+  if (!queue) {
+    queue = new Queue(name, { connection, prefix });
+    toolQueues.set(name, queue);
+  }
+  return queue;
+};
+
+const providers = createModelProviders({ simLatencyMs: env.SIM_LATENCY_MS });
+const engine = new TurnEngine({
+  sessions,
+  confirmations,
+  contracts,
+  escalations: new EscalationPublisher(escalationsQueue, sessions),
+  chooser: new TierRouter(enabledModels(contracts.models, providers)),
+  providers,
+  publishUsage: async (event: UsageEvent) => {
+    await usageQueue.add(`${event.sessionId}/${event.model}`, event, {
+      jobId: event.eventId,
+      removeOnComplete: { age: 3_600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3_600 },
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000 },
+    });
+  },
+  formatToolResult: formatToolResultAsJson,
+  logger,
+  settings: { maxStepsPerTurn: env.MAX_STEPS_PER_TURN, modelTimeoutMs: env.MODEL_TIMEOUT_MS },
+});
+
+const jobDeps = { engine, sessions, turnsQueue, toolQueue, logger, parkMs: env.TURN_PARK_MS };
+const worker = new Worker(QUEUES.turns, createTurnJobProcessor(jobDeps), {
+  connection: createWorkerConnection(env.REDIS_URL, 'router-worker'),
+  prefix,
+  concurrency: env.ROUTER_CONCURRENCY,
+  // A step holds its lock while the model answers; renewals keep it, and a dead router's turns
+  // are picked up again after one lock duration.
+  lockDuration: Math.max(30_000, env.MODEL_TIMEOUT_MS + 10_000),
+  maxStalledCount: 3,
+});
+worker.on('failed', (job, error) => {
+  logger.warn({ jobId: job?.id, err: error }, 'turn job attempt failed');
+  endFailedTurnJob(jobDeps, job, error).catch((err: unknown) =>
+    logger.error({ err }, 'could not end a failed turn'),
+  );
+});
+worker.on('error', (error) => logger.error({ err: error }, 'router worker error'));
+worker.on('ready', () =>
+  logger.info({ concurrency: env.ROUTER_CONCURRENCY, tools: contracts.tools.size }, 'router ready'),
+);
+
+handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
+  await closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS);
+  await Promise.all(
+    [turnsQueue, usageQueue, escalationsQueue, ...toolQueues.values()].map((queue) => queue.close()),
+  );
+  await closeRedis(connection);
+});

@@ -1,0 +1,78 @@
+import { ConfirmationStore } from '@agentops/confirmations';
+import { contractsDir, loadContracts } from '@agentops/contracts';
+import {
+  CommonEnv,
+  closeRedis,
+  closeWithDeadline,
+  createWorkerConnection,
+  envInt,
+  envString,
+  envUrl,
+  handleShutdown,
+  loadEnv,
+  toolQueueName,
+} from '@agentops/core';
+import { SessionStore } from '@agentops/sessions';
+import { createLogger } from '@agentops/telemetry';
+import {
+  BUILTIN_TOOL_NAMES,
+  contractBackoff,
+  createToolJobProcessor,
+  ToolExecutor,
+  ToolGuards,
+} from '@agentops/tools';
+import { Queue, Worker } from 'bullmq';
+
+const env = loadEnv(
+  CommonEnv.extend({
+    DEMO_BACKEND_URL: envUrl('http://127.0.0.1:8081'),
+    TOOL_CACHE_SECONDS: envInt(300, { min: 0 }),
+    CONTRACTS_DIR: envString('').optional(),
+  }),
+);
+const logger = createLogger('tool-worker', env.LOG_LEVEL);
+const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
+const connection = createWorkerConnection(env.REDIS_URL, 'tool-worker');
+const prefix = env.REDIS_PREFIX;
+
+const executor = new ToolExecutor({
+  contracts,
+  sessions: new SessionStore(connection, prefix, env.SESSION_TTL_SECONDS),
+  confirmations: new ConfirmationStore(connection, prefix, env.SESSION_TTL_SECONDS),
+  guards: new ToolGuards(connection, prefix, {
+    sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+    cacheTtlSeconds: Math.max(1, env.TOOL_CACHE_SECONDS),
+  }),
+  backendUrl: env.DEMO_BACKEND_URL,
+});
+
+const tools = [...contracts.tools.values()].filter((contract) => BUILTIN_TOOL_NAMES.includes(contract.name));
+const queues = new Map(
+  tools.map((contract) => [
+    toolQueueName(contract.name),
+    new Queue(toolQueueName(contract.name), { connection, prefix }),
+  ]),
+);
+const processor = createToolJobProcessor({ executor, contracts, queues, logger });
+
+// One queue and one worker per tool: each gets the rate limit and concurrency of its own contract.
+const workers = tools.map((contract) => {
+  const worker = new Worker(toolQueueName(contract.name), processor, {
+    connection: createWorkerConnection(env.REDIS_URL, `tool-worker:${contract.name}`),
+    prefix,
+    concurrency: contract.concurrency,
+    limiter: { max: contract.rate_limit.max, duration: contract.rate_limit.duration_ms },
+    settings: { backoffStrategy: contractBackoff(contracts) },
+    lockDuration: Math.max(30_000, contract.timeout_seconds * 2_000 + 5_000),
+    maxStalledCount: 2,
+  });
+  worker.on('error', (error) => logger.error({ tool: contract.name, err: error }, 'tool worker error'));
+  return worker;
+});
+logger.info({ tools: tools.map((t) => t.name), backend: env.DEMO_BACKEND_URL }, 'tool worker ready');
+
+handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
+  await Promise.all(workers.map((worker) => closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS)));
+  await Promise.all([...queues.values()].map((queue) => queue.close()));
+  await closeRedis(connection);
+});
