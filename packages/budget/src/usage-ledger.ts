@@ -44,6 +44,7 @@ export class UsageLedger {
     return counted === 1;
   }
 
+  /** The session's totals so far; zeros before its first model call is counted. */
   async sessionUsage(sessionId: string): Promise<SessionUsage> {
     const fields = await this.redis.hgetall(this.keys.sessionUsage(sessionId));
     return {

@@ -35,7 +35,7 @@ const worker = new Worker(
   },
 );
 worker.on('error', (error) => logger.error({ err: error }, 'budget worker error'));
-worker.on('ready', () => logger.info({}, 'budget service ready'));
+worker.on('ready', () => logger.info({}, 'ready'));
 
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS);

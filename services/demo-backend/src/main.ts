@@ -20,7 +20,7 @@ const server = createDemoBackend({
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  logger.info({ port, host: env.HOST }, 'listening');
+  logger.info({ port, host: env.HOST }, 'ready');
 });
 server.on('error', (error) => {
   logger.error({ err: error, port: env.PORT }, 'demo backend could not start');

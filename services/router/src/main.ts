@@ -95,7 +95,7 @@ worker.on('failed', (job, error) => {
 });
 worker.on('error', (error) => logger.error({ err: error }, 'router worker error'));
 worker.on('ready', () =>
-  logger.info({ concurrency: env.ROUTER_CONCURRENCY, tools: contracts.tools.size }, 'router ready'),
+  logger.info({ concurrency: env.ROUTER_CONCURRENCY, tools: contracts.tools.size }, 'ready'),
 );
 
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {

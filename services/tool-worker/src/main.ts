@@ -69,7 +69,10 @@ const workers = tools.map((contract) => {
   worker.on('error', (error) => logger.error({ tool: contract.name, err: error }, 'tool worker error'));
   return worker;
 });
-logger.info({ tools: tools.map((t) => t.name), backend: env.DEMO_BACKEND_URL }, 'tool worker ready');
+Promise.all(workers.map((worker) => worker.waitUntilReady())).then(
+  () => logger.info({ tools: tools.map((t) => t.name), backend: env.DEMO_BACKEND_URL }, 'ready'),
+  (error: unknown) => logger.error({ err: error }, 'tool workers could not start'),
+);
 
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await Promise.all(workers.map((worker) => closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS)));

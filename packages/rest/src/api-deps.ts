@@ -1,0 +1,51 @@
+import type { UsageLedger } from '@agentops/budget';
+import type { ConfirmationStore } from '@agentops/confirmations';
+import type { SessionRecord } from '@agentops/core';
+import type { SessionStore } from '@agentops/sessions';
+import type { Logger } from '@agentops/telemetry';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ApiKeyRegistry, Principal } from './api-keys.ts';
+import type { IdempotencyStore } from './idempotency.ts';
+import { problems } from './problem.ts';
+import type { SessionSignals } from './session-signals.ts';
+
+export interface ApiSettings {
+  /** Turns one session may hold (running and queued) before new ones are refused with 429. */
+  maxQueuedTurnsPerSession: number;
+  /** Turns waiting in the `turns` queue before the API sheds load with 503. */
+  maxTurnBacklog: number;
+  sessionTokenLimit: number;
+  sessionCostLimitMicros: number;
+  defaultAgent: string;
+}
+
+export interface ApiDeps {
+  redis: Redis;
+  registry: ApiKeyRegistry;
+  sessions: SessionStore;
+  confirmations: ConfirmationStore;
+  ledger: UsageLedger;
+  turnsQueue: Queue;
+  idempotency: IdempotencyStore;
+  signals: SessionSignals;
+  agents: ReadonlySet<string>;
+  /** Queues whose workers must be registered before /readyz says yes. */
+  requiredQueues: Queue[];
+  settings: ApiSettings;
+  logger: Logger;
+}
+
+/**
+ * The session if the caller's tenant owns it. Another tenant's session is "not found", never
+ * "forbidden", so that session ids cannot be probed (API.md).
+ */
+export async function ownedSession(
+  deps: ApiDeps,
+  principal: Principal,
+  sessionId: string,
+): Promise<SessionRecord> {
+  const session = await deps.sessions.getSession(sessionId);
+  if (!session || session.tenant !== principal.tenant) throw problems.notFound(`Session ${sessionId}`);
+  return session;
+}

@@ -1,0 +1,104 @@
+import type { Redis } from 'ioredis';
+
+type Listener = () => void;
+
+/**
+ * One pub/sub subscription per API process on the channel where every session change is
+ * announced (its payload is the session id). `?wait=` requests and event streams listen here
+ * instead of polling Redis each.
+ */
+export class SessionSignals {
+  private readonly subscriber: Redis;
+  private readonly channel: string;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private ready: Promise<unknown> | undefined;
+
+  constructor(subscriber: Redis, channel: string) {
+    this.subscriber = subscriber;
+    this.channel = channel;
+    subscriber.on('message', (_channel: string, sessionId: string) => {
+      for (const listener of this.listeners.get(sessionId) ?? []) listener();
+    });
+  }
+
+  start(): Promise<unknown> {
+    this.ready ??= this.subscriber.subscribe(this.channel);
+    return this.ready;
+  }
+
+  /** Calls `listener` on every change of the session until the returned function is called. */
+  listen(sessionId: string, listener: Listener): () => void {
+    let set = this.listeners.get(sessionId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(sessionId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(sessionId);
+    };
+  }
+
+  get listenerCount(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
+
+  /**
+   * Resolves with `check()`'s value as soon as it is defined, re-checking on every change of the
+   * session and every `safetyIntervalMs` (a message lost while Redis reconnected must not leave a
+   * waiter hanging), or with undefined after `timeoutMs`.
+   */
+  async waitFor<T>(
+    sessionId: string,
+    timeoutMs: number,
+    check: () => Promise<T | undefined>,
+    safetyIntervalMs = 1_000,
+  ): Promise<T | undefined> {
+    await this.start();
+    return new Promise<T | undefined>((resolve, reject) => {
+      let settled = false;
+      let checking = false;
+      let again = false;
+      const finish = (value: T | undefined) => {
+        if (settled) return;
+        settled = true;
+        stopListening();
+        clearTimeout(deadline);
+        clearInterval(safety);
+        resolve(value);
+      };
+      const run = () => {
+        if (settled) return;
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        check().then(
+          (value) => {
+            checking = false;
+            if (value !== undefined) finish(value);
+            else if (again) {
+              again = false;
+              run();
+            }
+          },
+          (error: unknown) => {
+            settled = true;
+            stopListening();
+            clearTimeout(deadline);
+            clearInterval(safety);
+            reject(error);
+          },
+        );
+      };
+      const stopListening = this.listen(sessionId, run);
+      const deadline = setTimeout(() => finish(undefined), timeoutMs);
+      const safety = setInterval(run, safetyIntervalMs);
+      run();
+    });
+  }
+}

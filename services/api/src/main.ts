@@ -1,0 +1,104 @@
+import { UsageLedger } from '@agentops/budget';
+import { ConfirmationStore } from '@agentops/confirmations';
+import { contractsDir, loadContracts } from '@agentops/contracts';
+import {
+  CommonEnv,
+  closeRedis,
+  createCommandConnection,
+  createWorkerConnection,
+  envInt,
+  envString,
+  handleShutdown,
+  loadEnv,
+  QUEUES,
+  redisKeys,
+  usdToMicros,
+} from '@agentops/core';
+import {
+  ApiKeyRegistry,
+  ApiKeysSetting,
+  createApiApp,
+  IdempotencyStore,
+  SessionSignals,
+} from '@agentops/rest';
+import { SessionStore } from '@agentops/sessions';
+import { createLogger } from '@agentops/telemetry';
+import { Queue } from 'bullmq';
+import { z } from 'zod';
+
+const env = loadEnv(
+  CommonEnv.extend({
+    PORT: envInt(8080, { min: 0, max: 65_535 }),
+    HOST: envString('127.0.0.1'),
+    API_KEYS: ApiKeysSetting,
+    MAX_QUEUED_TURNS_PER_SESSION: envInt(8, { min: 1, max: 1_000 }),
+    MAX_TURN_BACKLOG: envInt(10_000, { min: 1 }),
+    SESSION_TOKEN_LIMIT: envInt(200_000, { min: 1_000 }),
+    SESSION_COST_LIMIT_USD: z.preprocess(
+      (value) => (value === '' || value === undefined ? 1 : value),
+      z.coerce.number().positive(),
+    ),
+    IDEMPOTENCY_TTL_SECONDS: envInt(24 * 3_600, { min: 60 }),
+    CONTRACTS_DIR: envString('').optional(),
+  }),
+);
+const logger = createLogger('api', env.LOG_LEVEL);
+if (env.API_KEYS.length === 0) {
+  logger.warn(
+    {},
+    'API_KEYS is empty: every request to /v1 will be refused (npm start makes development keys)',
+  );
+}
+const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
+const redis = createCommandConnection(env.REDIS_URL, 'api');
+const queueConnection = createWorkerConnection(env.REDIS_URL, 'api-queues');
+const prefix = env.REDIS_PREFIX;
+const keys = redisKeys(prefix);
+const turnsQueue = new Queue(QUEUES.turns, { connection: queueConnection, prefix });
+const usageQueue = new Queue(QUEUES.usage, { connection: queueConnection, prefix });
+const signals = new SessionSignals(createWorkerConnection(env.REDIS_URL, 'api-signals'), keys.eventsChannel);
+
+const app = createApiApp({
+  redis,
+  registry: new ApiKeyRegistry(env.API_KEYS),
+  sessions: new SessionStore(redis, prefix, env.SESSION_TTL_SECONDS),
+  confirmations: new ConfirmationStore(redis, prefix, env.SESSION_TTL_SECONDS),
+  ledger: new UsageLedger(redis, prefix, env.SESSION_TTL_SECONDS),
+  turnsQueue,
+  idempotency: new IdempotencyStore(redis, keys, env.IDEMPOTENCY_TTL_SECONDS),
+  signals,
+  agents: new Set(contracts.agents.keys()),
+  requiredQueues: [turnsQueue, usageQueue],
+  settings: {
+    maxQueuedTurnsPerSession: env.MAX_QUEUED_TURNS_PER_SESSION,
+    maxTurnBacklog: env.MAX_TURN_BACKLOG,
+    sessionTokenLimit: env.SESSION_TOKEN_LIMIT,
+    sessionCostLimitMicros: usdToMicros(env.SESSION_COST_LIMIT_USD),
+    defaultAgent: contracts.agents.has('support')
+      ? 'support'
+      : ([...contracts.agents.keys()][0] ?? 'support'),
+  },
+  logger,
+});
+
+await signals.start();
+const server = app.listen(env.PORT, env.HOST, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  logger.info({ port, host: env.HOST, keys: env.API_KEYS.length }, 'ready');
+});
+server.on('error', (error) => {
+  logger.error({ err: error, port: env.PORT }, 'api could not listen');
+  process.exit(1);
+});
+
+handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
+  // Stop taking requests, let in-flight ones (including ?wait= holds) answer, then drop idle sockets.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => server.closeAllConnections(), Math.min(env.SHUTDOWN_TIMEOUT_MS, 31_000));
+  await closed;
+  clearTimeout(deadline);
+  await Promise.all([turnsQueue.close(), usageQueue.close()]);
+  await Promise.all([closeRedis(redis), closeRedis(queueConnection)]);
+});
