@@ -14,5 +14,6 @@ export function microsToUsd(micros: number): number {
  * a ledger never under-counts a call.
  */
 export function tokenCostMicros(tokens: number, usdPerMillionTokens: number): number {
-  return Math.ceil(tokens * usdPerMillionTokens);
+  // Trim floating-point noise first: 50 × 1.1 is 55.00000000000001, which must cost 55, not 56.
+  return Math.ceil(Math.round(tokens * usdPerMillionTokens * 1_000_000) / 1_000_000);
 }

@@ -142,7 +142,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         },
       ]),
     );
-    const pathItem = (paths[operation.path] ??= {});
+    const pathItem = paths[operation.path] ?? {};
+    paths[operation.path] = pathItem;
     pathItem[operation.method] = {
       summary: operation.summary,
       ...(operation.role ? { security: [{ apiKey: [] }], 'x-role': operation.role } : { security: [] }),
