@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { ApiClient } from '@agentops/client';
+import { type RunningService, type ServiceName, startService } from '@agentops/launcher';
+import { Redis } from 'ioredis';
+
+export interface TestKey {
+  key: string;
+  role: 'client' | 'support' | 'ops';
+  tenant: string;
+}
+
+export interface TestPlatform {
+  prefix: string;
+  redisUrl: string;
+  apiUrl: string;
+  demoUrl: string;
+  keys: Record<string, TestKey>;
+  /** A client of the API with the `client` key of tenant `default`. */
+  client: ApiClient;
+  /** Any key by name, e.g. `clientOf('otherTenant')`. */
+  clientOf(name: string): ApiClient;
+  redis: Redis;
+  services: Map<ServiceName, RunningService>;
+  /** What the demo backend has received since the last reset. */
+  demoStats(): Promise<DemoStats>;
+  resetDemoStats(): Promise<void>;
+  /** Lines every service logged, newest last (JSON parsed), for assertions on logs. */
+  logs: { service: ServiceName; line: Record<string, unknown> }[];
+  stop(): Promise<void>;
+}
+
+export interface DemoStats {
+  requests: number;
+  byRoute: Record<string, number>;
+  byOrder: Record<string, number>;
+  sideEffects: Record<string, { kind: string; requests: number }>;
+  executed: { refund: number; email: number };
+}
+
+const randomKey = (label: string) => `ak_${label}_${randomBytes(18).toString('base64url')}`;
+
+/**
+ * Starts the real services as processes on the shared Redis under a key prefix of their own,
+ * and removes every key of that prefix when stopped: tests never touch data they did not make.
+ */
+export async function startPlatform(options: { env?: Record<string, string> } = {}): Promise<TestPlatform> {
+  const prefix = `e2e-${randomBytes(5).toString('hex')}`;
+  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const keys: Record<string, TestKey> = {
+    client: { key: randomKey('client'), role: 'client', tenant: 'default' },
+    otherTenant: { key: randomKey('other'), role: 'client', tenant: 'acme' },
+    readonly: { key: randomKey('readonly'), role: 'client', tenant: 'readonly' },
+    support: { key: randomKey('support'), role: 'support', tenant: 'default' },
+    ops: { key: randomKey('ops'), role: 'ops', tenant: 'default' },
+  };
+  const logs: TestPlatform['logs'] = [];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    API_KEYS: JSON.stringify(Object.values(keys)),
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...options.env,
+  };
+  const services = new Map<ServiceName, RunningService>();
+  const onLine = (service: ServiceName, line: unknown) => {
+    if (typeof line === 'object' && line !== null)
+      logs.push({ service, line: line as Record<string, unknown> });
+    else if (process.env.E2E_VERBOSE) console.log(`[${service}] ${String(line)}`);
+  };
+  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+
+  const stop = async () => {
+    await Promise.all([...services.values()].map((service) => service.stop(10_000)));
+    await deleteKeys(redis, `${prefix}:*`);
+    redis.disconnect();
+  };
+
+  try {
+    const demo = await startService({ name: 'demo-backend', env, onLine });
+    services.set('demo-backend', demo);
+    const demoUrl = `http://127.0.0.1:${demo.port}`;
+    const serviceEnv = { ...env, DEMO_BACKEND_URL: demoUrl };
+    const started = await Promise.all(
+      (['api', 'router', 'tool-worker', 'budget'] as const).map((name) =>
+        startService({ name, env: serviceEnv, onLine }),
+      ),
+    );
+    for (const service of started) services.set(service.name, service);
+    const apiUrl = `http://127.0.0.1:${services.get('api')?.port}`;
+    const clientOf = (name: string) => new ApiClient(apiUrl, keys[name]?.key);
+    return {
+      prefix,
+      redisUrl,
+      apiUrl,
+      demoUrl,
+      keys,
+      client: clientOf('client'),
+      clientOf,
+      redis,
+      services,
+      logs,
+      demoStats: async () => (await (await fetch(`${demoUrl}/stats`)).json()) as DemoStats,
+      resetDemoStats: async () => {
+        await fetch(`${demoUrl}/stats/reset`, { method: 'POST' });
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) await redis.del(...found);
+  } while (cursor !== '0');
+}
