@@ -62,8 +62,13 @@ export function createToolJobProcessor(deps: ToolJobProcessorDeps) {
     const queue = deps.queues.get(job.queueName);
     const retryAfterMs = outcome.result.retry_after_ms;
     // A 429 slows the whole queue, not only this call: every replica backs off from the backend.
-    if (outcome.result.error_type === 'rate_limit' && retryAfterMs && queue)
+    if (outcome.result.error_type === 'rate_limit' && retryAfterMs && queue) {
       await queue.rateLimit(retryAfterMs);
+      deps.logger.info(
+        { tool: call.tool, queue: job.queueName, retryAfterMs },
+        'tool queue slowed by the backend',
+      );
+    }
     if (outcome.retry?.rateLimited && retryAfterMs && queue) throw Worker.RateLimitError();
     if (outcome.retry) throw new RetryableToolError(outcome.result, outcome.retry.afterMs);
     return { result: outcome.result, attempts: outcome.attempt, latencyMs, cached: outcome.cached };
