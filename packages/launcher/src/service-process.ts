@@ -77,7 +77,13 @@ export function startService(options: ServiceProcessOptions): Promise<RunningSer
       if (!ready && typeof line === 'object' && line.msg === 'ready') {
         ready = true;
         clearTimeout(timer);
-        resolve({ name, child, port: typeof line.port === 'number' ? line.port : undefined, exited, stop: stopper(child, exited) });
+        resolve({
+          name,
+          child,
+          port: typeof line.port === 'number' ? line.port : undefined,
+          exited,
+          stop: stopper(child, exited),
+        });
       }
     });
     forEachLine(child.stderr, (text) => {

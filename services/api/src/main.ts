@@ -82,7 +82,9 @@ const app = createApiApp({
 });
 
 await signals.start();
-const server = app.listen(env.PORT, env.HOST, () => {
+// Express 5 also calls this back on a listen error; only a bound server is ready.
+const server = app.listen(env.PORT, env.HOST, (error?: Error) => {
+  if (error) return;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   logger.info({ port, host: env.HOST, keys: env.API_KEYS.length }, 'ready');
