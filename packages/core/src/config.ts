@@ -22,15 +22,20 @@ export function envInt(defaultValue: number, bounds: { min?: number; max?: numbe
   let schema = z.coerce.number().int();
   if (bounds.min !== undefined) schema = schema.min(bounds.min);
   if (bounds.max !== undefined) schema = schema.max(bounds.max);
-  return z.preprocess((value) => (value === '' || value === undefined ? defaultValue : value), schema);
+  return z.preprocess((value) => (isUnset(value) ? defaultValue : value), schema);
+}
+
+/** Empty or blank counts as unset, so `PORT=" "` means the default, not port 0. */
+function isUnset(value: unknown): boolean {
+  return value === undefined || (typeof value === 'string' && value.trim() === '');
 }
 
 export const envString = (defaultValue: string) =>
-  z.preprocess((value) => (value === '' || value === undefined ? defaultValue : value), z.string().min(1));
+  z.preprocess((value) => (isUnset(value) ? defaultValue : value), z.string().min(1));
 
 export const envBool = (defaultValue: boolean) =>
   z.preprocess(
-    (value) => (value === '' || value === undefined ? String(defaultValue) : value),
+    (value) => (isUnset(value) ? String(defaultValue) : value),
     z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
   );
 
@@ -48,6 +53,6 @@ export type CommonEnv = z.infer<typeof CommonEnv>;
 
 export const envUrl = (defaultValue: string) =>
   z.preprocess(
-    (value) => (value === '' || value === undefined ? defaultValue : value),
+    (value) => (isUnset(value) ? defaultValue : value),
     z.url({ message: `must be a URL such as ${defaultValue}` }),
   );

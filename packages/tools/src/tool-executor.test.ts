@@ -13,7 +13,7 @@ import { ToolGuards } from './tool-guards.ts';
 const prefix = `test-executor-${randomBytes(4).toString('hex')}`;
 const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
 const backend = createDemoBackend({ hangMs: 10_000 });
-const contracts = loadContracts(contractsDir());
+const contracts = loadContracts(contractsDir(undefined));
 const sessions = new SessionStore(redis, prefix, 3_600);
 const confirmations = new ConfirmationStore(redis, prefix, 3_600);
 const guards = new ToolGuards(redis, prefix, { sessionTtlSeconds: 3_600, cacheTtlSeconds: 300 });
