@@ -58,7 +58,7 @@ describe('a turn travels REST → router → tool → reply', () => {
     await platform.client.postTurn(session.sessionId, 'Where is my order A1001?', { wait: 20 });
     // Usage is counted by the budget service from the usage queue, a moment after the turn ends.
     let view = await platform.client.getSession(session.sessionId);
-    for (let i = 0; i < 50 && view.usage.outputTokens === 0; i++) {
+    for (let i = 0; i < 100 && view.usage.modelCalls < 2; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       view = await platform.client.getSession(session.sessionId);
     }
