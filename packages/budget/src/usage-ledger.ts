@@ -7,8 +7,14 @@ import {
   type UsageEvent,
 } from '@agentops/core';
 import type { Redis } from 'ioredis';
+import { budgetWindows } from './budget-windows.ts';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
+const WINDOW_MARGIN_MS = 60 * 60_000;
+
+export type RecordedUsage =
+  | { counted: false }
+  | { counted: true; sessionCostMicros: number; userDayCostMicros: number; globalHourCostMicros: number };
 
 export interface SessionUsage {
   inputTokens: number;
@@ -35,13 +41,43 @@ export class UsageLedger {
     );
   }
 
-  /** Returns false when this event was counted before. */
-  async record(event: UsageEvent): Promise<boolean> {
-    const counted = await this.recordScript(
-      [this.keys.sessionUsage(event.sessionId), this.keys.sessionUsageEvents(event.sessionId)],
-      [event.eventId, event.inputTokens, event.outputTokens, event.costMicros, this.ttlMs],
-    );
-    return counted === 1;
+  /** Counts the event once; `counted: false` when it had been counted before. */
+  async record(event: UsageEvent): Promise<RecordedUsage> {
+    const windows = budgetWindows(Date.parse(event.at) || Date.now());
+    const reply = (await this.recordScript(
+      [
+        this.keys.sessionUsage(event.sessionId),
+        this.keys.sessionUsageEvents(event.sessionId),
+        this.keys.usageUserDay(event.tenant, event.userId, windows.day),
+        this.keys.usageGlobalHour(windows.hour),
+      ],
+      [
+        event.eventId,
+        event.inputTokens,
+        event.outputTokens,
+        event.costMicros,
+        this.ttlMs,
+        windows.msToDayEnd + WINDOW_MARGIN_MS,
+        windows.msToHourEnd + WINDOW_MARGIN_MS,
+      ],
+    )) as number[];
+    if (reply[0] !== 1) return { counted: false };
+    return {
+      counted: true,
+      sessionCostMicros: Number(reply[1]),
+      userDayCostMicros: Number(reply[2]),
+      globalHourCostMicros: Number(reply[3]),
+    };
+  }
+
+  /** What the platform burnt in the current clock hour, as counted from usage events. */
+  async globalHourUsage(nowMs = Date.now()): Promise<{ costMicros: number; tokens: number; calls: number }> {
+    const fields = await this.redis.hgetall(this.keys.usageGlobalHour(budgetWindows(nowMs).hour));
+    return {
+      costMicros: Number(fields.costMicros ?? 0),
+      tokens: Number(fields.tokens ?? 0),
+      calls: Number(fields.calls ?? 0),
+    };
   }
 
   /** The session's totals so far; zeros before its first model call is counted. */

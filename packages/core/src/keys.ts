@@ -23,6 +23,20 @@ export function redisKeys(prefix: string) {
     toolAttempts: (jobId: string) => `${prefix}:tool-attempts:${jobId}`,
     idempotency: (tenant: string, scope: string, keyHash: string) =>
       `${prefix}:idem:${tenant}:${scope}:${keyHash}`,
+    /** Cost ledgers: `spent` and `reserved` micro-dollars (and `tokens` for a session) per scope window. */
+    spendSession: (sessionId: string) => `${prefix}:spend:session:${sessionId}`,
+    spendUserDay: (tenant: string, userId: string, day: string) =>
+      `${prefix}:spend:user:${tenant}:${userId}:${day}`,
+    spendGlobalHour: (hour: string) => `${prefix}:spend:global:${hour}`,
+    spendReservation: (id: string) => `${prefix}:spend:reservation:${id}`,
+    /** Usage as the budget service counted it from usage events (burn rate, reporting). */
+    usageUserDay: (tenant: string, userId: string, day: string) =>
+      `${prefix}:usage:user:${tenant}:${userId}:${day}`,
+    usageGlobalHour: (hour: string) => `${prefix}:usage:global:${hour}`,
+    costBreaker: (scope: 'session' | 'user' | 'global', key: string) =>
+      `${prefix}:breaker:cost:${scope}:${key}`,
+    /** Every open cost breaker, scored by when it closes by itself, for `GET /v1/breakers`. */
+    costBreakerIndex: `${prefix}:breakers:cost`,
     /** Pub/sub channel on which turn and session changes are announced to API processes. */
     eventsChannel: `${prefix}:events`,
   };

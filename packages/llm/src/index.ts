@@ -3,4 +3,5 @@ export * from './provider.ts';
 export * from './providers.ts';
 export { findInjectedInstruction, orderIdsIn, parseIntent } from './sim/intents.ts';
 export { HANDOFF_TOOL, SimModel } from './sim/sim-model.ts';
+export * from './summary-prompt.ts';
 export * from './tokens.ts';

@@ -6,6 +6,7 @@ import type { Logger } from '@agentops/telemetry';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ApiKeyRegistry, Principal } from './api-keys.ts';
+import type { BreakerBoard } from './breaker-board.ts';
 import type { IdempotencyStore } from './idempotency.ts';
 import { problems } from './problem.ts';
 import type { SessionSignals } from './session-signals.ts';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   sessions: SessionStore;
   confirmations: ConfirmationStore;
   ledger: UsageLedger;
+  spend: { sessionSpend(sessionId: string): Promise<{ spentMicros: number; tokens: number }> };
+  breakers: BreakerBoard;
   turnsQueue: Queue;
   idempotency: IdempotencyStore;
   signals: SessionSignals;

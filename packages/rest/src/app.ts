@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { ApiDeps } from './api-deps.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { ProblemError, problems, sendProblem } from './problem.ts';
+import { breakerRoutes } from './routes/breakers.ts';
 import { confirmationRoutes } from './routes/confirmations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -27,6 +28,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use(turnRoutes(deps));
   app.use(confirmationRoutes(deps));
   app.use(eventRoutes(deps));
+  app.use(breakerRoutes(deps));
 
   app.use((request: Request) => {
     throw problems.notFound(`${request.method} ${request.path}`);

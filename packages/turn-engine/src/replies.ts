@@ -24,6 +24,9 @@ export const REPLIES = {
   emptyAnswer: "I'm sorry, I don't have an answer for that. Could you rephrase it?",
   internalFailure: "I'm sorry, something went wrong on our side while answering. Please try again.",
   budgetExhausted: 'This conversation has reached its limit. Please start a new one to continue.',
+  platformBusy:
+    "I'm sorry, we're handling a lot of conversations right now. Please try again in a little while.",
+  messageTooLong: 'Your message is too long for me to handle in one go. Could you shorten it or split it up?',
 } as const;
 
 export const TOOL_MESSAGES = {

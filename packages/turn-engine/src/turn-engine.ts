@@ -10,6 +10,7 @@ import {
   type EscalationReason,
   type HistoryMessage,
   isTerminal,
+  type ModelSpec,
   needsConfirmation,
   newId,
   type PendingToolCall,
@@ -26,12 +27,24 @@ import {
   type UsageEvent,
 } from '@agentops/core';
 import { type EscalationPublisher, escalationIdForTurn } from '@agentops/escalations';
-import { callCostMicros, HANDOFF_TOOL, type ModelProvider, type ToolDefinition } from '@agentops/llm';
+import {
+  callCostMicros,
+  HANDOFF_TOOL,
+  type ModelProvider,
+  type PromptMessage,
+  SUMMARY_SYSTEM_PROMPT,
+  systemWithSummary,
+  type ToolDefinition,
+  worstCaseCostMicros,
+} from '@agentops/llm';
 import type { SessionStore } from '@agentops/sessions';
 import type { Logger } from '@agentops/telemetry';
+import { fitToContextWindow } from './context-window.ts';
 import type { ModelChooser } from './model-choice.ts';
 import { historyToPrompt, type ToolResultFormatter, toolDefinitions } from './prompt.ts';
 import { HANDOFF_REPLIES, REPLIES, TOOL_MESSAGES } from './replies.ts';
+import type { SpendLedger, SpendRefusal, TokenBudget } from './spend.ts';
+import { summaryCut } from './summary-cut.ts';
 
 /** A tool call handed to its queue as a child of the turn's job. */
 export interface ToolChild {
@@ -76,6 +89,10 @@ export interface TurnEngineDeps {
   formatToolResult: ToolResultFormatter;
   logger: Logger;
   settings: TurnEngineSettings;
+  ledger: SpendLedger;
+  budget: TokenBudget;
+  /** The cheapest enabled model: it writes the summaries. */
+  summaryModel: ModelSpec;
 }
 
 const HANDOFF_DEFINITION: ToolDefinition = {
@@ -184,29 +201,68 @@ export class TurnEngine {
         error: { type: 'agent_missing', message: 'agent profile missing' },
       });
 
+    const spend = await this.deps.ledger.sessionSpend(session.sessionId);
+    const { budget } = this.deps;
+    if (spend.tokens >= budget.sessionTokens) return this.closeForTokenBudget(turn, session, spend.tokens);
+    if (spend.tokens >= budget.sessionTokens * budget.warningRatio) {
+      const refusal = await this.summariseOlderTurns(turn, session);
+      if (refusal) return refusal;
+    }
+
     const history = await sessions.getHistory(session.sessionId);
     const choice = this.deps.chooser.choose({
       message: turn.message,
       conversationDepth: history.filter((m) => m.role === 'user' || m.role === 'assistant').length,
       toolFailures: turn.toolCalls.filter((call) => call.status === 'error').length,
       modelFailures: 0,
-      budgetRemaining: 1,
+      budgetRemaining: Math.max(0, 1 - spend.tokens / budget.sessionTokens),
     });
     const provider = this.deps.providers.get(choice.model.provider);
     const tools = [...toolDefinitions(profile.tools, contracts.tools), HANDOFF_DEFINITION];
+    const system = systemWithSummary(profile.system_prompt, session.summary);
+    const visibleHistory = history.slice(session.summarizedCount ?? 0);
+    const prompt = fitToContextWindow(
+      choice.model,
+      system,
+      historyToPrompt(visibleHistory, this.deps.formatToolResult),
+      tools,
+    );
+    if (!prompt.fits) {
+      this.deps.logger.warn(
+        { turnId: turn.turnId, model: choice.model.id, promptTokens: prompt.promptTokens },
+        'prompt does not fit the context window',
+      );
+      return this.finish(turn, 'failed', REPLIES.messageTooLong, {
+        error: { type: 'context_overflow', message: 'the message does not fit the model context window' },
+      });
+    }
+    if (prompt.droppedMessages > 0) {
+      this.deps.logger.info(
+        { turnId: turn.turnId, model: choice.model.id, droppedMessages: prompt.droppedMessages },
+        'oldest messages left out of the prompt to fit the context window',
+      );
+    }
+
+    const reservation = await this.reserveSpend(
+      session,
+      worstCaseCostMicros(choice.model, prompt.promptTokens, choice.model.max_output_tokens),
+    );
+    if (reservation.kind === 'refused') return this.refuseForSpend(turn, session, reservation);
     const started = performance.now();
     let completion: Awaited<ReturnType<ModelProvider['complete']>>;
     try {
       if (!provider) throw new Error(`no provider for ${choice.model.provider}`);
       completion = await provider.complete({
         model: choice.model,
-        system: profile.system_prompt,
-        messages: historyToPrompt(history, this.deps.formatToolResult),
+        system,
+        messages: prompt.messages,
         tools,
         maxOutputTokens: choice.model.max_output_tokens,
         signal: AbortSignal.timeout(settings.modelTimeoutMs),
       });
     } catch (error) {
+      // Nothing is known to have been spent; releasing the reservation keeps the budget honest.
+      await this.deps.ledger.settle(reservation, 0, 0);
       this.deps.logger.error(
         { turnId: turn.turnId, model: choice.model.id, err: error },
         'model call failed',
@@ -217,6 +273,11 @@ export class TurnEngine {
     }
     const latencyMs = performance.now() - started;
     const costMicros = callCostMicros(choice.model, completion.usage);
+    await this.deps.ledger.settle(
+      reservation,
+      costMicros,
+      completion.usage.inputTokens + completion.usage.outputTokens,
+    );
     await this.deps.publishUsage({
       eventId: newId('evt'),
       sessionId: session.sessionId,
@@ -554,6 +615,151 @@ export class TurnEngine {
     this.deps.logger.info(
       { turnId: turn.turnId, confirmationId: awaiting.confirmationId, status },
       'confirmation settled without running',
+    );
+    return undefined;
+  }
+
+  private reserveSpend(session: SessionRecord, amountMicros: number) {
+    const owner = { sessionId: session.sessionId, tenant: session.tenant, userId: session.userId };
+    return this.deps.ledger.reserve(owner, newId('rsv'), amountMicros);
+  }
+
+  /**
+   * A refused reservation: the session's or the user's money is spent, so a person takes over;
+   * when the whole platform's hourly limit is reached, the turn ends politely and the API stops
+   * taking turns until the window rolls or ops resets the breaker.
+   */
+  private async refuseForSpend(
+    turn: TurnRecord,
+    session: SessionRecord,
+    refusal: SpendRefusal,
+  ): Promise<StepOutcome> {
+    this.deps.logger.warn(
+      {
+        sessionId: session.sessionId,
+        turnId: turn.turnId,
+        scope: refusal.scope,
+        spentMicros: refusal.spentMicros,
+        limitMicros: refusal.limitMicros,
+        breakerOpened: refusal.breakerOpened,
+      },
+      'model call refused by the cost ledger',
+    );
+    if (refusal.scope === 'global') {
+      return this.finish(turn, 'failed', REPLIES.platformBusy, {
+        error: { type: 'platform_budget', message: 'the platform is over its spending limit' },
+      });
+    }
+    const detail = `${refusal.scope} spending limit of $${(refusal.limitMicros / 1e6).toFixed(2)} reached`;
+    return this.escalate(turn, session, 'budget', detail);
+  }
+
+  /** Past the token budget the conversation ends: the turn says so and the session closes. */
+  private async closeForTokenBudget(
+    turn: TurnRecord,
+    session: SessionRecord,
+    tokens: number,
+  ): Promise<StepOutcome> {
+    const at = now();
+    await this.deps.sessions.updateSession(session.sessionId, {
+      fields: { status: 'closed' },
+      events: [{ type: 'session.status', status: 'closed', at }],
+    });
+    this.deps.logger.warn(
+      { sessionId: session.sessionId, turnId: turn.turnId, tokens, limit: this.deps.budget.sessionTokens },
+      'session closed: token budget used up',
+    );
+    return this.finish(turn, 'failed', REPLIES.budgetExhausted, {
+      error: { type: 'token_budget_exhausted', message: 'this conversation has used its token budget' },
+    });
+  }
+
+  /**
+   * Past the warning mark, folds the exchanges before the last few into a summary written by the
+   * cheapest model, so later prompts stay small. The summary lives on the session; the history
+   * itself is kept (the user and the support desk still see every message).
+   */
+  private async summariseOlderTurns(
+    turn: TurnRecord,
+    session: SessionRecord,
+  ): Promise<StepOutcome | undefined> {
+    const history = await this.deps.sessions.getHistory(session.sessionId);
+    const cut = summaryCut(history, session.summarizedCount ?? 0);
+    if (cut === undefined) return undefined;
+    const model = this.deps.summaryModel;
+    const provider = this.deps.providers.get(model.provider);
+    if (!provider) return undefined;
+    const folded = history.slice(session.summarizedCount ?? 0, cut);
+    const messages: PromptMessage[] = [
+      ...(session.summary
+        ? [{ role: 'user' as const, content: `Earlier summary:\n${session.summary}` }]
+        : []),
+      ...historyToPrompt(folded, this.deps.formatToolResult),
+    ];
+    const prompt = fitToContextWindow(model, SUMMARY_SYSTEM_PROMPT, messages, []);
+    if (!prompt.fits) return undefined;
+    const reservation = await this.reserveSpend(
+      session,
+      worstCaseCostMicros(model, prompt.promptTokens, model.max_output_tokens),
+    );
+    if (reservation.kind === 'refused') return this.refuseForSpend(turn, session, reservation);
+    const started = performance.now();
+    let completion: Awaited<ReturnType<ModelProvider['complete']>>;
+    try {
+      completion = await provider.complete({
+        model,
+        system: SUMMARY_SYSTEM_PROMPT,
+        messages: prompt.messages,
+        tools: [],
+        maxOutputTokens: model.max_output_tokens,
+        signal: AbortSignal.timeout(this.deps.settings.modelTimeoutMs),
+      });
+    } catch (error) {
+      await this.deps.ledger.settle(reservation, 0, 0);
+      // Without a summary the turn still runs; the context window check keeps the prompt valid.
+      this.deps.logger.warn({ turnId: turn.turnId, model: model.id, err: error }, 'summary call failed');
+      return undefined;
+    }
+    const costMicros = callCostMicros(model, completion.usage);
+    await this.deps.ledger.settle(
+      reservation,
+      costMicros,
+      completion.usage.inputTokens + completion.usage.outputTokens,
+    );
+    await this.deps.publishUsage({
+      eventId: newId('evt'),
+      sessionId: session.sessionId,
+      turnId: turn.turnId,
+      tenant: session.tenant,
+      userId: session.userId,
+      model: model.id,
+      provider: model.provider,
+      purpose: 'summary',
+      inputTokens: completion.usage.inputTokens,
+      outputTokens: completion.usage.outputTokens,
+      costMicros,
+      latencyMs: performance.now() - started,
+      at: now(),
+    });
+    turn.usage = {
+      inputTokens: turn.usage.inputTokens + completion.usage.inputTokens,
+      outputTokens: turn.usage.outputTokens + completion.usage.outputTokens,
+      costMicros: turn.usage.costMicros + costMicros,
+    };
+    session.summary = completion.text.trim();
+    session.summarizedCount = cut;
+    await this.deps.sessions.updateSession(session.sessionId, {
+      fields: { summary: session.summary, summarizedCount: cut },
+    });
+    this.deps.logger.info(
+      {
+        sessionId: session.sessionId,
+        turnId: turn.turnId,
+        summarizedCount: cut,
+        model: model.id,
+        costMicros,
+      },
+      'older turns summarised',
     );
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { UsageLedger } from '@agentops/budget';
+import { CostBreakers, CostLedger, loadBudgetLimits, UsageLedger } from '@agentops/budget';
 import { ConfirmationStore } from '@agentops/confirmations';
 import { contractsDir, loadContracts } from '@agentops/contracts';
 import {
@@ -12,7 +12,6 @@ import {
   loadEnv,
   QUEUES,
   redisKeys,
-  usdToMicros,
 } from '@agentops/core';
 import {
   ApiKeyRegistry,
@@ -23,8 +22,9 @@ import {
 } from '@agentops/rest';
 import { SessionStore } from '@agentops/sessions';
 import { createLogger } from '@agentops/telemetry';
+import { ToolGuards } from '@agentops/tools';
 import { Queue } from 'bullmq';
-import { z } from 'zod';
+import { createBreakerBoard } from './breaker-board.ts';
 
 const env = loadEnv(
   CommonEnv.extend({
@@ -33,11 +33,6 @@ const env = loadEnv(
     API_KEYS: ApiKeysSetting,
     MAX_QUEUED_TURNS_PER_SESSION: envInt(8, { min: 1, max: 1_000 }),
     MAX_TURN_BACKLOG: envInt(10_000, { min: 1 }),
-    SESSION_TOKEN_LIMIT: envInt(200_000, { min: 1_000 }),
-    SESSION_COST_LIMIT_USD: z.preprocess(
-      (value) => (value === '' || value === undefined ? 1 : value),
-      z.coerce.number().positive(),
-    ),
     IDEMPOTENCY_TTL_SECONDS: envInt(24 * 3_600, { min: 60 }),
     CONTRACTS_DIR: envString('').optional(),
   }),
@@ -50,6 +45,7 @@ if (env.API_KEYS.length === 0) {
   );
 }
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
+const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
 const redis = createCommandConnection(env.REDIS_URL, 'api');
 const queueConnection = createWorkerConnection(env.REDIS_URL, 'api-queues');
 const prefix = env.REDIS_PREFIX;
@@ -64,6 +60,12 @@ const app = createApiApp({
   sessions: new SessionStore(redis, prefix, env.SESSION_TTL_SECONDS),
   confirmations: new ConfirmationStore(redis, prefix, env.SESSION_TTL_SECONDS),
   ledger: new UsageLedger(redis, prefix, env.SESSION_TTL_SECONDS),
+  spend: new CostLedger(redis, prefix, limits, env.SESSION_TTL_SECONDS),
+  breakers: createBreakerBoard(
+    new CostBreakers(redis, prefix),
+    new ToolGuards(redis, prefix, { sessionTtlSeconds: env.SESSION_TTL_SECONDS, cacheTtlSeconds: 1 }),
+    [...contracts.tools.keys()],
+  ),
   turnsQueue,
   idempotency: new IdempotencyStore(redis, keys, env.IDEMPOTENCY_TTL_SECONDS),
   signals,
@@ -72,8 +74,8 @@ const app = createApiApp({
   settings: {
     maxQueuedTurnsPerSession: env.MAX_QUEUED_TURNS_PER_SESSION,
     maxTurnBacklog: env.MAX_TURN_BACKLOG,
-    sessionTokenLimit: env.SESSION_TOKEN_LIMIT,
-    sessionCostLimitMicros: usdToMicros(env.SESSION_COST_LIMIT_USD),
+    sessionTokenLimit: limits.sessionTokens,
+    sessionCostLimitMicros: limits.sessionMicros,
     defaultAgent: contracts.agents.has('support')
       ? 'support'
       : ([...contracts.agents.keys()][0] ?? 'support'),

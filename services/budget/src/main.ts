@@ -1,9 +1,11 @@
-import { UsageLedger } from '@agentops/budget';
+import { CostBreakers, loadBudgetLimits, openBreakersAtLimit, UsageLedger } from '@agentops/budget';
+import { contractsDir } from '@agentops/contracts';
 import {
   CommonEnv,
   closeRedis,
   closeWithDeadline,
   createWorkerConnection,
+  envString,
   handleShutdown,
   loadEnv,
   QUEUES,
@@ -12,10 +14,12 @@ import {
 import { createLogger } from '@agentops/telemetry';
 import { Worker } from 'bullmq';
 
-const env = loadEnv(CommonEnv);
+const env = loadEnv(CommonEnv.extend({ CONTRACTS_DIR: envString('').optional() }));
 const logger = createLogger('budget', env.LOG_LEVEL);
+const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
 const connection = createWorkerConnection(env.REDIS_URL, 'budget');
 const ledger = new UsageLedger(connection, env.REDIS_PREFIX, env.SESSION_TTL_SECONDS);
+const breakers = new CostBreakers(connection, env.REDIS_PREFIX);
 
 const worker = new Worker(
   QUEUES.usage,
@@ -25,8 +29,18 @@ const worker = new Worker(
       logger.warn({ jobId: job.id }, 'usage event with malformed data dropped');
       return 'malformed';
     }
-    const counted = await ledger.record(parsed.data);
-    return counted ? 'counted' : 'duplicate';
+    const usage = await ledger.record(parsed.data);
+    if (!usage.counted) return 'duplicate';
+    const opened = await openBreakersAtLimit(
+      breakers,
+      limits,
+      env.SESSION_TTL_SECONDS * 1000,
+      parsed.data,
+      usage,
+    );
+    for (const opening of opened)
+      logger.warn({ ...opening, sessionId: parsed.data.sessionId }, 'cost breaker opened');
+    return 'counted';
   },
   {
     connection: createWorkerConnection(env.REDIS_URL, 'budget-worker'),
@@ -35,7 +49,7 @@ const worker = new Worker(
   },
 );
 worker.on('error', (error) => logger.error({ err: error }, 'budget worker error'));
-worker.on('ready', () => logger.info({}, 'ready'));
+worker.on('ready', () => logger.info({ limits }, 'ready'));
 
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS);

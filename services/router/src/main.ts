@@ -1,7 +1,9 @@
+import { CostLedger, loadBudgetLimits } from '@agentops/budget';
 import { ConfirmationStore } from '@agentops/confirmations';
 import { contractsDir, loadContracts } from '@agentops/contracts';
 import {
   CommonEnv,
+  ConfigError,
   closeRedis,
   closeWithDeadline,
   createWorkerConnection,
@@ -56,12 +58,20 @@ const toolQueue = (name: string) => {
 };
 
 const providers = createModelProviders({ simLatencyMs: env.SIM_LATENCY_MS });
+const models = enabledModels(contracts.models, providers);
+const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
+const cheapestModel = [...models].sort((a, b) => a.input_usd_per_mtok - b.input_usd_per_mtok)[0];
+if (!cheapestModel)
+  throw new ConfigError('no model is enabled: check contracts/models.yaml and the provider keys');
 const engine = new TurnEngine({
   sessions,
   confirmations,
   contracts,
   escalations: new EscalationPublisher(escalationsQueue, sessions),
-  chooser: new TierRouter(enabledModels(contracts.models, providers)),
+  chooser: new TierRouter(models),
+  ledger: new CostLedger(connection, prefix, limits, env.SESSION_TTL_SECONDS),
+  budget: { sessionTokens: limits.sessionTokens, warningRatio: limits.warningRatio },
+  summaryModel: cheapestModel,
   providers,
   publishUsage: async (event: UsageEvent) => {
     await usageQueue.add(`${event.sessionId}/${event.model}`, event, {

@@ -9,6 +9,7 @@ export type Intent =
   | { kind: 'order_status'; orderIds: string[] }
   | { kind: 'email'; to?: string; subject: string; body: string }
   | { kind: 'docs'; query: string }
+  | { kind: 'recall' }
   | { kind: 'chat'; text: string };
 
 const ORDER_ID = /\b[A-Z]\d{4,}\b/g;
@@ -22,6 +23,9 @@ const REFUND = /\brefund/i;
 const EMAIL = /\b(e-?mail|send)\b/i;
 const DOCS =
   /\b(how (?:do|can|should) (?:i|we)|docs?|documentation|polic(?:y|ies)|help (?:article|center))\b/i;
+/** "What did I ask first?": answered from the conversation, including its summary. */
+const RECALL =
+  /\b(what did i (?:first |originally )?(?:ask|say|want)|my (?:first|earlier|original) (?:question|message|request))\b/i;
 const AMOUNT = /\$\s?(\d+(?:\.\d{1,2})?)/;
 
 export function orderIdsIn(text: string): string[] {
@@ -39,6 +43,7 @@ export function parseIntent(text: string): Intent {
   if (orderIds.length > 0 && (STATUS_CUE.test(text) || text.trim().length <= 24)) {
     return { kind: 'order_status', orderIds: orderIds.slice(0, 3) };
   }
+  if (RECALL.test(text)) return { kind: 'recall' };
   if (EMAIL.test(text)) return parseEmail(text);
   if (DOCS.test(text)) return { kind: 'docs', query: text.trim().slice(0, 200) };
   return { kind: 'chat', text };

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ToolCall, ToolResult } from '@agentops/core';
 import type { Completion, CompletionRequest, ModelProvider, PromptMessage } from '../provider.ts';
+import { SUMMARY_SYSTEM_PROMPT } from '../summary-prompt.ts';
 import { countPromptTokens, countTokens } from '../tokens.ts';
 import { findInjectedInstruction, type Intent, orderIdsIn, parseIntent } from './intents.ts';
 
@@ -64,14 +65,17 @@ export class SimModel implements ModelProvider {
 }
 
 function decide(request: CompletionRequest): Decision {
+  if (request.system === SUMMARY_SYSTEM_PROMPT) return { text: summariseConversation(request.messages) };
   const last = request.messages.at(-1);
   if (last?.role === 'tool') return afterToolResults(request);
-  if (last?.role === 'user') return actOn(parseIntent(last.content), request.system);
+  if (last?.role === 'user') return actOn(parseIntent(last.content), request.system, request.messages);
   return { text: INTRODUCTION };
 }
 
-function actOn(intent: Intent, system: string): Decision {
+function actOn(intent: Intent, system: string, messages: PromptMessage[] = []): Decision {
   switch (intent.kind) {
+    case 'recall':
+      return { text: recallFirstQuestion(system, messages) };
     case 'reveal_prompt':
       // The naive model leaks its instructions when asked; only the platform's output filter stops it.
       return { text: `Sure. My instructions are:\n${system}` };
@@ -249,4 +253,34 @@ function truncateToTokens(text: string, maxTokens: number): string {
   let cut = text.slice(0, maxTokens * 4);
   while (cut.length > 0 && countTokens(cut) > maxTokens) cut = cut.slice(0, Math.floor(cut.length * 0.9));
   return cut;
+}
+
+const CUSTOMER_LINE = /^- The customer asked: "(.*)"$/m;
+
+/** A deterministic summary: one line per customer message and answer, oldest first. */
+function summariseConversation(messages: PromptMessage[]): string {
+  const lines: string[] = [];
+  for (const message of messages) {
+    if (message.role === 'user' && message.content.startsWith('Earlier summary:\n')) {
+      lines.push(...message.content.slice('Earlier summary:\n'.length).split('\n'));
+    } else if (message.role === 'user') {
+      lines.push(`- The customer asked: "${oneLine(message.content)}"`);
+    } else if (message.role === 'assistant' && message.content.trim()) {
+      lines.push(`- The assistant answered: "${oneLine(message.content)}"`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').replaceAll('"', "'").trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}
+
+/** The earliest customer question the model can still see: in the summary, else in the messages. */
+function recallFirstQuestion(system: string, messages: PromptMessage[]): string {
+  const fromSummary = system.match(CUSTOMER_LINE)?.[1];
+  const firstUser = messages.find((message) => message.role === 'user');
+  const first = fromSummary ?? (firstUser ? oneLine(firstUser.content) : undefined);
+  return first ? `You first asked: "${first}"` : "I can't see an earlier question in this conversation.";
 }

@@ -48,11 +48,12 @@ export function sessionRoutes(deps: ApiDeps): Router {
 
   router.get('/v1/sessions/:sessionId', async (request: Request, response: Response) => {
     const session = await ownedSession(deps, principalOf(response), String(request.params.sessionId));
-    const [history, usage] = await Promise.all([
+    const [history, usage, spend] = await Promise.all([
       deps.sessions.getHistory(session.sessionId),
       deps.ledger.sessionUsage(session.sessionId),
+      deps.spend.sessionSpend(session.sessionId),
     ]);
-    response.json(sessionView(deps, session, history, usage));
+    response.json(sessionView(deps, session, history, usage, spend));
   });
 
   return router;
@@ -63,6 +64,7 @@ function sessionView(
   session: SessionRecord,
   history: HistoryMessage[],
   usage: Awaited<ReturnType<ApiDeps['ledger']['sessionUsage']>>,
+  spend: { spentMicros: number; tokens: number },
 ) {
   const costUsd = microsToUsd(usage.costMicros);
   return {
@@ -79,10 +81,11 @@ function sessionView(
       costUsd,
       modelCalls: usage.calls,
     },
+    // The budget is the ledger the router reserves against: it counts a call as soon as it settles.
     budget: {
-      tokensUsed: usage.inputTokens + usage.outputTokens,
+      tokensUsed: spend.tokens,
       tokenLimit: deps.settings.sessionTokenLimit,
-      costUsd,
+      costUsd: microsToUsd(spend.spentMicros),
       costLimitUsd: microsToUsd(deps.settings.sessionCostLimitMicros),
     },
     ...(session.escalationId ? { escalationId: session.escalationId } : {}),

@@ -51,6 +51,13 @@ export function turnRoutes(deps: ApiDeps): Router {
 }
 
 async function refuseWhenOverloaded(deps: ApiDeps): Promise<void> {
+  const globalOpenMs = await deps.breakers.globalOpenForMs();
+  if (globalOpenMs > 0) {
+    throw problems.unavailable(
+      'The platform has reached its spending limit for now; retry later.',
+      Math.ceil(globalOpenMs / 1000),
+    );
+  }
   const backlog = await deps.turnsQueue.getWaitingCount();
   if (backlog >= deps.settings.maxTurnBacklog) {
     deps.logger.warn({ backlog }, 'turn refused: backlog full');
