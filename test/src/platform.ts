@@ -43,7 +43,9 @@ const randomKey = (label: string) => `ak_${label}_${randomBytes(18).toString('ba
  * Starts the real services as processes on the shared Redis under a key prefix of their own,
  * and removes every key of that prefix when stopped: tests never touch data they did not make.
  */
-export async function startPlatform(options: { env?: Record<string, string> } = {}): Promise<TestPlatform> {
+export async function startPlatform(
+  options: { env?: Record<string, string>; routers?: number } = {},
+): Promise<TestPlatform> {
   const prefix = `e2e-${randomBytes(5).toString('hex')}`;
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const keys: Record<string, TestKey> = {
@@ -65,6 +67,7 @@ export async function startPlatform(options: { env?: Record<string, string> } = 
     ...options.env,
   };
   const services = new Map<ServiceName, RunningService>();
+  const extraRouters: RunningService[] = [];
   const onLine = (service: ServiceName, line: unknown) => {
     if (typeof line === 'object' && line !== null)
       logs.push({ service, line: line as Record<string, unknown> });
@@ -73,7 +76,7 @@ export async function startPlatform(options: { env?: Record<string, string> } = 
   const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
 
   const stop = async () => {
-    await Promise.all([...services.values()].map((service) => service.stop(10_000)));
+    await Promise.all([...services.values(), ...extraRouters].map((service) => service.stop(10_000)));
     await deleteKeys(redis, `${prefix}:*`);
     redis.disconnect();
   };
@@ -89,6 +92,9 @@ export async function startPlatform(options: { env?: Record<string, string> } = 
       ),
     );
     for (const service of started) services.set(service.name, service);
+    for (let extra = 1; extra < (options.routers ?? 1); extra++) {
+      extraRouters.push(await startService({ name: 'router', env: serviceEnv, onLine }));
+    }
     const apiUrl = `http://127.0.0.1:${services.get('api')?.port}`;
     const clientOf = (name: string) => new ApiClient(apiUrl, keys[name]?.key);
     return {
