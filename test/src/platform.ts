@@ -26,6 +26,8 @@ export interface TestPlatform {
   resetDemoStats(): Promise<void>;
   /** Lines every service logged, newest last (JSON parsed), for assertions on logs. */
   logs: { service: ServiceName; line: Record<string, unknown> }[];
+  /** kill -9 a service (the one named; not the extra routers) and start a fresh one in its place. */
+  killAndRestart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -109,6 +111,15 @@ export async function startPlatform(
       services,
       logs,
       demoStats: async () => (await (await fetch(`${demoUrl}/stats`)).json()) as DemoStats,
+      killAndRestart: async (name: ServiceName) => {
+        const running = services.get(name);
+        running?.child.kill('SIGKILL');
+        await running?.exited;
+        services.set(
+          name,
+          await startService({ name, env: name === 'demo-backend' ? env : serviceEnv, onLine }),
+        );
+      },
       resetDemoStats: async () => {
         await fetch(`${demoUrl}/stats/reset`, { method: 'POST' });
       },

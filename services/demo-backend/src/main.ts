@@ -10,12 +10,16 @@ const env = loadEnv(
     LOG_LEVEL: envString('info'),
     DEMO_RATE_LIMITED_REQUESTS: envInt(2, { min: 0 }),
     DEMO_RETRY_AFTER_SECONDS: envInt(1, { min: 0 }),
+    DEMO_LATENCY_MS: envInt(0, { min: 0 }),
+    DEMO_SIDE_EFFECT_DELAY_MS: envInt(0, { min: 0 }),
   }),
 );
 const logger = createLogger('demo-backend', env.LOG_LEVEL);
 const server = createDemoBackend({
   rateLimitedRequests: env.DEMO_RATE_LIMITED_REQUESTS,
   retryAfterSeconds: env.DEMO_RETRY_AFTER_SECONDS,
+  latencyMs: env.DEMO_LATENCY_MS,
+  sideEffectDelayMs: env.DEMO_SIDE_EFFECT_DELAY_MS,
 });
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();

@@ -34,6 +34,7 @@ const env = loadEnv(
     MODEL_TIMEOUT_MS: envInt(60_000, { min: 100 }),
     SIM_LATENCY_MS: envInt(0, { min: 0 }),
     TURN_PARK_MS: envInt(5_000, { min: 50 }),
+    TURN_LOCK_MS: envInt(30_000, { min: 1_000 }),
     CONTRACTS_DIR: envString('').optional(),
   }),
 );
@@ -87,14 +88,16 @@ const engine = new TurnEngine({
   settings: { maxStepsPerTurn: env.MAX_STEPS_PER_TURN, modelTimeoutMs: env.MODEL_TIMEOUT_MS },
 });
 
+const turnLockMs = env.TURN_LOCK_MS;
 const jobDeps = { engine, sessions, turnsQueue, toolQueue, logger, parkMs: env.TURN_PARK_MS };
 const worker = new Worker(QUEUES.turns, createTurnJobProcessor(jobDeps), {
   connection: createWorkerConnection(env.REDIS_URL, 'router-worker'),
   prefix,
   concurrency: env.ROUTER_CONCURRENCY,
-  // A step holds its lock while the model answers; renewals keep it, and a dead router's turns
-  // are picked up again after one lock duration.
-  lockDuration: Math.max(30_000, env.MODEL_TIMEOUT_MS + 10_000),
+  // A step holds its lock while the model answers; the worker renews it at half its duration,
+  // and a dead router's turns are picked up again within about two lock durations.
+  lockDuration: turnLockMs,
+  stalledInterval: turnLockMs,
   maxStalledCount: 3,
 });
 worker.on('failed', (job, error) => {

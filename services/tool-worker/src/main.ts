@@ -27,6 +27,7 @@ const env = loadEnv(
   CommonEnv.extend({
     DEMO_BACKEND_URL: envUrl('http://127.0.0.1:8081'),
     TOOL_CACHE_SECONDS: envInt(300, { min: 0 }),
+    TOOL_LOCK_MS: envInt(30_000, { min: 1_000 }),
     CONTRACTS_DIR: envString('').optional(),
   }),
 );
@@ -63,7 +64,10 @@ const workers = tools.map((contract) => {
     concurrency: contract.concurrency,
     limiter: { max: contract.rate_limit.max, duration: contract.rate_limit.duration_ms },
     settings: { backoffStrategy: contractBackoff(contracts) },
-    lockDuration: Math.max(30_000, contract.timeout_seconds * 2_000 + 5_000),
+    // Renewed at half its duration while the call runs; a dead worker's calls are retried within
+    // about two lock durations (the backend dedups side effects by their confirmation id).
+    lockDuration: env.TOOL_LOCK_MS,
+    stalledInterval: env.TOOL_LOCK_MS,
     maxStalledCount: 2,
   });
   worker.on('error', (error) => logger.error({ tool: contract.name, err: error }, 'tool worker error'));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { searchDocs } from './docs.ts';
 import { faultOf, findOrder } from './orders.ts';
 
@@ -10,6 +11,10 @@ export interface DemoBackendOptions {
   retryAfterSeconds: number;
   /** How long a T-order keeps the request open before giving up (far beyond any tool timeout). */
   hangMs: number;
+  /** Added before every order, refund, email and docs answer: makes "a tool is running" observable. */
+  latencyMs: number;
+  /** Between recording a side effect and answering: the window where a caller can die after it ran. */
+  sideEffectDelayMs: number;
 }
 
 /** One side effect as the backend saw it: how often its idempotency key arrived and what ran. */
@@ -32,6 +37,8 @@ export const DEFAULT_DEMO_BACKEND_OPTIONS: DemoBackendOptions = {
   rateLimitedRequests: 2,
   retryAfterSeconds: 1,
   hangMs: 60_000,
+  latencyMs: 0,
+  sideEffectDelayMs: 0,
 };
 
 /**
@@ -63,6 +70,7 @@ export function createDemoBackend(options: Partial<DemoBackendOptions> = {}): Se
     }
 
     stats.requests++;
+    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
     const order = path.match(/^\/orders\/([A-Za-z0-9]+)(\/refunds)?$/);
     if (order?.[1]) {
       const orderId = order[1];
@@ -146,6 +154,7 @@ export function createDemoBackend(options: Partial<DemoBackendOptions> = {}): Se
       status: 'issued',
     };
     record(key, 'refund', response);
+    if (settings.sideEffectDelayMs > 0) await sleep(settings.sideEffectDelayMs);
     send(res, 201, response);
   }
 
@@ -160,6 +169,7 @@ export function createDemoBackend(options: Partial<DemoBackendOptions> = {}): Se
       return send(res, 422, { error: 'to must be an address' });
     const response = { message_id: `msg_${randomUUID().slice(0, 8)}`, to: body.to, status: 'queued' };
     record(key, 'email', response);
+    if (settings.sideEffectDelayMs > 0) await sleep(settings.sideEffectDelayMs);
     send(res, 202, response);
   }
 
