@@ -28,6 +28,8 @@ export interface TestPlatform {
   logs: { service: ServiceName; line: Record<string, unknown> }[];
   /** kill -9 a service (the one named; not the extra routers) and start a fresh one in its place. */
   killAndRestart(name: ServiceName): Promise<void>;
+  /** SIGTERM a service, wait for it to exit, start a fresh one; returns the old one's exit code. */
+  stopAndRestart(name: ServiceName): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -119,6 +121,11 @@ export async function startPlatform(
           name,
           await startService({ name, env: name === 'demo-backend' ? env : serviceEnv, onLine }),
         );
+      },
+      stopAndRestart: async (name: ServiceName) => {
+        const code = (await services.get(name)?.stop(15_000)) ?? null;
+        services.set(name, await startService({ name, env: name === 'demo-backend' ? env : serviceEnv, onLine }));
+        return code;
       },
       resetDemoStats: async () => {
         await fetch(`${demoUrl}/stats/reset`, { method: 'POST' });
