@@ -48,10 +48,10 @@ const randomKey = (label: string) => `ak_${label}_${randomBytes(18).toString('ba
  * and removes every key of that prefix when stopped: tests never touch data they did not make.
  */
 export async function startPlatform(
-  options: { env?: Record<string, string>; routers?: number } = {},
+  options: { env?: Record<string, string>; routers?: number; redisUrl?: string } = {},
 ): Promise<TestPlatform> {
   const prefix = `e2e-${randomBytes(5).toString('hex')}`;
-  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const redisUrl = options.redisUrl ?? (process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const keys: Record<string, TestKey> = {
     client: { key: randomKey('client'), role: 'client', tenant: 'default' },
     otherTenant: { key: randomKey('other'), role: 'client', tenant: 'acme' },
@@ -78,6 +78,8 @@ export async function startPlatform(
     else if (process.env.E2E_VERBOSE) console.log(`[${service}] ${String(line)}`);
   };
   const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  // Tests that restart Redis expect this connection to drop for a moment.
+  redis.on('error', () => undefined);
 
   const stop = async () => {
     await Promise.all([...services.values(), ...extraRouters].map((service) => service.stop(10_000)));
