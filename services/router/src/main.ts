@@ -33,6 +33,8 @@ const env = loadEnv(
     MAX_STEPS_PER_TURN: envInt(8, { min: 1, max: 50 }),
     MODEL_TIMEOUT_MS: envInt(60_000, { min: 100 }),
     SIM_LATENCY_MS: envInt(0, { min: 0 }),
+    SIM_CHAOS_PERCENT: envInt(0, { min: 0, max: 100 }),
+    SIM_CHAOS_SEED: envInt(1, { min: 1 }),
     TURN_PARK_MS: envInt(5_000, { min: 50 }),
     TURN_LOCK_MS: envInt(30_000, { min: 1_000 }),
     CONTRACTS_DIR: envString('').optional(),
@@ -58,7 +60,11 @@ const toolQueue = (name: string) => {
   return queue;
 };
 
-const providers = createModelProviders({ simLatencyMs: env.SIM_LATENCY_MS });
+const providers = createModelProviders({
+  simLatencyMs: env.SIM_LATENCY_MS,
+  simChaosRate: env.SIM_CHAOS_PERCENT / 100,
+  simChaosSeed: env.SIM_CHAOS_SEED,
+});
 const models = enabledModels(contracts.models, providers);
 const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
 const cheapestModel = [...models].sort((a, b) => a.input_usd_per_mtok - b.input_usd_per_mtok)[0];
