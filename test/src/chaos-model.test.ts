@@ -8,29 +8,49 @@ import { startPlatform, type TestPlatform } from './platform.ts';
  */
 let platform: TestPlatform;
 beforeAll(async () => {
-  platform = await startPlatform({ env: { SIM_CHAOS_PERCENT: '50', SIM_CHAOS_SEED: '7', BUDGET_SESSION_TOKENS: '1000000' } });
+  platform = await startPlatform({
+    env: { SIM_CHAOS_PERCENT: '50', SIM_CHAOS_SEED: '7', BUDGET_SESSION_TOKENS: '1000000' },
+  });
 });
 afterAll(async () => {
   await platform?.stop();
 });
 
-const MESSAGES = ['Where is my order A1001?', 'How do I return an item?', 'Hello!', 'Please refund order A1002', 'Where is my order E1001?'];
+const MESSAGES = [
+  'Where is my order A1001?',
+  'How do I return an item?',
+  'Hello!',
+  'Please refund order A1002',
+  'Where is my order E1001?',
+];
 
 describe('a misbehaving model', () => {
   it('cannot keep a turn from ending with a readable reply inside its caps', async () => {
-    const sessions = await Promise.all(Array.from({ length: 10 }, (_, i) => platform.client.createSession({ userId: `chaos-${i}` })));
+    const sessions = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => platform.client.createSession({ userId: `chaos-${i}` })),
+    );
     const turns = [];
     for (let round = 0; round < 3; round++) {
       const posted = await Promise.all(
         sessions.map((session, i) =>
-          platform.client.postTurn(session.sessionId, MESSAGES[(i + round) % MESSAGES.length] ?? 'Hello', { wait: 30 }),
+          platform.client.postTurn(session.sessionId, MESSAGES[(i + round) % MESSAGES.length] ?? 'Hello', {
+            wait: 30,
+          }),
         ),
       );
       for (const [i, { body }] of posted.entries()) {
         const sessionId = sessions[i]?.sessionId ?? '';
-        let turn = body.status === 'waiting_confirmation' ? body : await platform.client.waitForTurnEnd(sessionId, body.turnId);
+        let turn =
+          body.status === 'waiting_confirmation'
+            ? body
+            : await platform.client.waitForTurnEnd(sessionId, body.turnId);
         if (turn.status === 'waiting_confirmation') {
-          turn = await platform.client.decideConfirmation(sessionId, turn.confirmation?.confirmationId ?? '', false, { wait: 30 });
+          turn = await platform.client.decideConfirmation(
+            sessionId,
+            turn.confirmation?.confirmationId ?? '',
+            false,
+            { wait: 30 },
+          );
           turn = await platform.client.waitForTurnEnd(sessionId, turn.turnId);
         }
         turns.push(turn);
@@ -43,7 +63,9 @@ describe('a misbehaving model', () => {
       expect(turn.reply?.length ?? 0).toBeLessThan(20_000);
       expect(turn.toolCalls?.length ?? 0).toBeLessThanOrEqual(8 * 3);
     }
-    const misbehaved = platform.logs.filter(({ line }) => String(line.msg).includes('tool call finished') && line['tool.status'] === 'error');
+    const misbehaved = platform.logs.filter(
+      ({ line }) => String(line.msg).includes('tool call finished') && line['tool.status'] === 'error',
+    );
     expect(misbehaved.length + turns.filter((turn) => turn.status !== 'completed').length).toBeGreaterThan(0);
   });
 });

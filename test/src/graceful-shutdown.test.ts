@@ -3,7 +3,9 @@ import { startPlatform, type TestPlatform } from './platform.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
-  platform = await startPlatform({ env: { SIM_LATENCY_MS: '200', DEMO_LATENCY_MS: '300', TURN_LOCK_MS: '3000', TOOL_LOCK_MS: '3000' } });
+  platform = await startPlatform({
+    env: { SIM_LATENCY_MS: '200', DEMO_LATENCY_MS: '300', TURN_LOCK_MS: '3000', TOOL_LOCK_MS: '3000' },
+  });
 });
 afterAll(async () => {
   await platform?.stop();
@@ -11,7 +13,9 @@ afterAll(async () => {
 
 describe('graceful shutdown under load', () => {
   it('loses no turn when every worker process gets SIGTERM mid-flight and is replaced', async () => {
-    const sessions = await Promise.all(Array.from({ length: 12 }, (_, i) => platform.client.createSession({ userId: `load-${i}` })));
+    const sessions = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => platform.client.createSession({ userId: `load-${i}` })),
+    );
     const posted = await Promise.all(
       sessions.map((session, i) =>
         platform.client.postTurn(session.sessionId, i % 2 === 0 ? 'Where is my order A1001?' : 'Hello there'),
@@ -19,11 +23,14 @@ describe('graceful shutdown under load', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 250));
     const codes = [];
-    for (const name of ['router', 'tool-worker', 'budget'] as const) codes.push(await platform.stopAndRestart(name));
+    for (const name of ['router', 'tool-worker', 'budget'] as const)
+      codes.push(await platform.stopAndRestart(name));
     expect(codes).toEqual([0, 0, 0]);
 
     const ended = await Promise.all(
-      posted.map(({ body }, i) => platform.client.waitForTurnEnd(sessions[i]?.sessionId ?? '', body.turnId, 60_000)),
+      posted.map(({ body }, i) =>
+        platform.client.waitForTurnEnd(sessions[i]?.sessionId ?? '', body.turnId, 60_000),
+      ),
     );
     expect(ended.map((turn) => turn.status)).toEqual(ended.map(() => 'completed'));
     for (const session of sessions) {

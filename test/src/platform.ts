@@ -126,7 +126,10 @@ export async function startPlatform(
       },
       stopAndRestart: async (name: ServiceName) => {
         const code = (await services.get(name)?.stop(15_000)) ?? null;
-        services.set(name, await startService({ name, env: name === 'demo-backend' ? env : serviceEnv, onLine }));
+        services.set(
+          name,
+          await startService({ name, env: name === 'demo-backend' ? env : serviceEnv, onLine }),
+        );
         return code;
       },
       resetDemoStats: async () => {

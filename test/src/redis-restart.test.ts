@@ -29,7 +29,20 @@ function freePort(): Promise<number> {
 async function startRedis(): Promise<void> {
   redis = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+    ],
     { stdio: 'ignore' },
   );
   const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -66,11 +79,19 @@ afterAll(async () => {
 
 describe('a Redis restart under traffic', () => {
   it('keeps accepted turns and escalations, and the services reconnect on their own', async () => {
-    const sessions = await Promise.all(Array.from({ length: 6 }, (_, i) => platform.client.createSession({ userId: `r-${i}` })));
-    const escalated = await platform.client.postTurn(sessions[0]?.sessionId ?? '', 'I want to talk to a human', { wait: 20 });
+    const sessions = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => platform.client.createSession({ userId: `r-${i}` })),
+    );
+    const escalated = await platform.client.postTurn(
+      sessions[0]?.sessionId ?? '',
+      'I want to talk to a human',
+      { wait: 20 },
+    );
     expect(escalated.body.status).toBe('escalated');
     const posted = await Promise.all(
-      sessions.slice(1).map((session) => platform.client.postTurn(session.sessionId, 'Where is my order A1001?')),
+      sessions
+        .slice(1)
+        .map((session) => platform.client.postTurn(session.sessionId, 'Where is my order A1001?')),
     );
     // AOF is fsynced every second: give it that second, as the README's persistence note says.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
@@ -80,7 +101,9 @@ describe('a Redis restart under traffic', () => {
     await startRedis();
 
     const ended = await Promise.all(
-      posted.map(({ body }, i) => platform.client.waitForTurnEnd(sessions[i + 1]?.sessionId ?? '', body.turnId, 60_000)),
+      posted.map(({ body }, i) =>
+        platform.client.waitForTurnEnd(sessions[i + 1]?.sessionId ?? '', body.turnId, 60_000),
+      ),
     );
     expect(ended.every((turn) => turn.status === 'completed')).toBe(true);
     const view = await platform.client.getSession(sessions[0]?.sessionId ?? '');
@@ -88,7 +111,9 @@ describe('a Redis restart under traffic', () => {
 
     // New work flows again through every service.
     const fresh = await platform.client.createSession({ userId: 'after-restart' });
-    const { body } = await platform.client.postTurn(fresh.sessionId, 'Where is my order A1003?', { wait: 30 });
+    const { body } = await platform.client.postTurn(fresh.sessionId, 'Where is my order A1003?', {
+      wait: 30,
+    });
     expect(body.status).toBe('completed');
   });
 });

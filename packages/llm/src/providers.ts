@@ -12,9 +12,7 @@ export interface ProviderSettings {
 
 /** The providers this process can reach. With no real provider configured, the sims serve. */
 export function createModelProviders(settings: ProviderSettings): Map<ModelProviderName, ModelProvider> {
-  return new Map<ModelProviderName, ModelProvider>([
-    ['sim', simProvider(settings)],
-  ]);
+  return new Map<ModelProviderName, ModelProvider>([['sim', simProvider(settings)]]);
 }
 
 function simProvider(settings: ProviderSettings): ModelProvider {

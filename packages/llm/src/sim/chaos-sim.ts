@@ -55,7 +55,9 @@ function misbehave(behaviour: ChaosBehaviour, request: CompletionRequest): Compl
   });
   switch (behaviour) {
     case 'invalid_arguments':
-      return withCalls([{ id, name: 'get_order_status', arguments: { order_id: 42, extra: 'x'.repeat(50) } }]);
+      return withCalls([
+        { id, name: 'get_order_status', arguments: { order_id: 42, extra: 'x'.repeat(50) } },
+      ]);
     case 'unknown_tool':
       return withCalls([{ id, name: 'drop_all_tables', arguments: {} }]);
     case 'malformed_json':
@@ -66,7 +68,12 @@ function misbehave(behaviour: ChaosBehaviour, request: CompletionRequest): Compl
       // A model ignoring its allowance is cut at the allowance, as a provider would.
       const text = 'blah '.repeat(request.maxOutputTokens * 4);
       const cut = text.slice(0, request.maxOutputTokens * 3);
-      return { text: cut, toolCalls: [], usage: { inputTokens, outputTokens: request.maxOutputTokens }, stopReason: 'max_tokens' };
+      return {
+        text: cut,
+        toolCalls: [],
+        usage: { inputTokens, outputTokens: request.maxOutputTokens },
+        stopReason: 'max_tokens',
+      };
     }
     case 'empty_output':
       return { text: '', toolCalls: [], usage: { inputTokens, outputTokens: 0 }, stopReason: 'end' };

@@ -1,0 +1,2 @@
+export * from './fault-mix.ts';
+export * from './load-run.ts';
