@@ -48,7 +48,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     for (let turn = 0; turn < options.turnsPerSession; turn++) {
       const fault = pickFault(options.faults, Math.random());
       const orderId = `${fault}${1000 + Math.floor(Math.random() * 9000)}`;
-      const stats = (byFault[fault] ??= { turns: 0, completed: 0, escalated: 0, failed: 0 });
+      const stats = byFault[fault] ?? { turns: 0, completed: 0, escalated: 0, failed: 0 };
+      byFault[fault] = stats;
       stats.turns++;
       const sentAt = performance.now();
       const ended = await sendTurn(client, session.sessionId, `Where is my order ${orderId}?`, deadline);
