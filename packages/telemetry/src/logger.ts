@@ -26,3 +26,22 @@ export function createLogger(service: string, level = 'info'): Logger {
     formatters: { level: (label) => ({ level: label }) },
   });
 }
+
+/**
+ * The one line the launcher, tests and orchestration wait for. Written even when LOG_LEVEL hides
+ * info, so a quieter log never looks like a service that failed to start.
+ */
+export function logReady(logger: Logger, fields: Record<string, unknown> = {}): void {
+  if (logger.isLevelEnabled('info')) {
+    logger.info(fields, 'ready');
+    return;
+  }
+  const line = {
+    level: 'info',
+    time: new Date().toISOString(),
+    ...logger.bindings(),
+    ...fields,
+    msg: 'ready',
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}

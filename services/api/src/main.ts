@@ -21,7 +21,7 @@ import {
   SessionSignals,
 } from '@agentops/rest';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger } from '@agentops/telemetry';
+import { createLogger, logReady } from '@agentops/telemetry';
 import { ToolGuards } from '@agentops/tools';
 import { Queue } from 'bullmq';
 import { createBreakerBoard } from './breaker-board.ts';
@@ -89,7 +89,7 @@ const server = app.listen(env.PORT, env.HOST, (error?: Error) => {
   if (error) return;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  logger.info({ port, host: env.HOST, keys: env.API_KEYS.length }, 'ready');
+  logReady(logger, { port, host: env.HOST, keys: env.API_KEYS.length });
 });
 server.on('error', (error) => {
   logger.error({ err: error, port: env.PORT }, 'api could not listen');

@@ -11,7 +11,7 @@ import {
   QUEUES,
   UsageEvent,
 } from '@agentops/core';
-import { createLogger } from '@agentops/telemetry';
+import { createLogger, logReady } from '@agentops/telemetry';
 import { Worker } from 'bullmq';
 
 const env = loadEnv(CommonEnv.extend({ CONTRACTS_DIR: envString('').optional() }));
@@ -49,7 +49,7 @@ const worker = new Worker(
   },
 );
 worker.on('error', (error) => logger.error({ err: error }, 'budget worker error'));
-worker.on('ready', () => logger.info({ limits }, 'ready'));
+worker.on('ready', () => logReady(logger, { limits }));
 
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS);

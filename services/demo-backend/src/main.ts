@@ -1,5 +1,5 @@
 import { envInt, envString, handleShutdown, loadEnv } from '@agentops/core';
-import { createLogger } from '@agentops/telemetry';
+import { createLogger, logReady } from '@agentops/telemetry';
 import { createDemoBackend } from '@agentops/tools';
 import { z } from 'zod';
 
@@ -24,7 +24,7 @@ const server = createDemoBackend({
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  logger.info({ port, host: env.HOST }, 'ready');
+  logReady(logger, { port, host: env.HOST });
 });
 server.on('error', (error) => {
   logger.error({ err: error, port: env.PORT }, 'demo backend could not start');

@@ -18,7 +18,7 @@ import { EscalationPublisher } from '@agentops/escalations';
 import { createModelProviders, enabledModels } from '@agentops/llm';
 import { TierRouter } from '@agentops/routing';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger } from '@agentops/telemetry';
+import { createLogger, logReady } from '@agentops/telemetry';
 import {
   createTurnJobProcessor,
   endFailedTurnJob,
@@ -114,7 +114,7 @@ worker.on('failed', (job, error) => {
 });
 worker.on('error', (error) => logger.error({ err: error }, 'router worker error'));
 worker.on('ready', () =>
-  logger.info({ concurrency: env.ROUTER_CONCURRENCY, tools: contracts.tools.size }, 'ready'),
+  logReady(logger, { concurrency: env.ROUTER_CONCURRENCY, tools: contracts.tools.size }),
 );
 
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {

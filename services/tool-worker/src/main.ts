@@ -13,7 +13,7 @@ import {
   toolQueueName,
 } from '@agentops/core';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger } from '@agentops/telemetry';
+import { createLogger, logReady } from '@agentops/telemetry';
 import {
   BUILTIN_TOOL_NAMES,
   contractBackoff,
@@ -74,7 +74,7 @@ const workers = tools.map((contract) => {
   return worker;
 });
 Promise.all(workers.map((worker) => worker.waitUntilReady())).then(
-  () => logger.info({ tools: tools.map((t) => t.name), backend: env.DEMO_BACKEND_URL }, 'ready'),
+  () => logReady(logger, { tools: tools.map((t) => t.name), backend: env.DEMO_BACKEND_URL }),
   (error: unknown) => logger.error({ err: error }, 'tool workers could not start'),
 );
 
