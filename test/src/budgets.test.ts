@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { deleteKeys } from '@agentops/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
 });
-
-async function deleteKeys(redis: Redis, pattern: string) {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== '0');
-}
 
 describe('spend cannot be outrun', () => {
   it('keeps two processes making 50 concurrent calls on one session within the limit plus one reservation', async () => {
@@ -50,7 +42,7 @@ describe('spend cannot be outrun', () => {
     );
     const redis = new Redis(platform.redisUrl);
     const ledger = await redis.hgetall(`${prefix}:spend:session:${sessionId}`);
-    await deleteKeys(redis, `${prefix}:*`);
+    await deleteKeys(redis, `${prefix}:`);
     redis.disconnect();
 
     const limitMicros = 500_000;

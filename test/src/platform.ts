@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiClient } from '@agentops/client';
 import { type RunningService, type ServiceName, startService } from '@agentops/launcher';
+import { deleteKeys } from '@agentops/testing';
 import { Redis } from 'ioredis';
 
 export interface TestKey {
@@ -83,7 +84,7 @@ export async function startPlatform(
 
   const stop = async () => {
     await Promise.all([...services.values(), ...extraRouters].map((service) => service.stop(10_000)));
-    await deleteKeys(redis, `${prefix}:*`);
+    await deleteKeys(redis, `${prefix}:`);
     redis.disconnect();
   };
 
@@ -141,13 +142,4 @@ export async function startPlatform(
     await stop();
     throw error;
   }
-}
-
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== '0');
 }

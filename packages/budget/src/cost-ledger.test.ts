@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { redisKeys } from '@agentops/core';
+import { deleteKeys } from '@agentops/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BudgetLimits } from './budget-limits.ts';
@@ -25,12 +26,7 @@ const reserved = (outcome: ReserveOutcome) => {
 };
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== '0');
+  await deleteKeys(redis, `${prefix}:`);
   redis.disconnect();
 });
 

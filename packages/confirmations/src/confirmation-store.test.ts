@@ -1,8 +1,8 @@
 import { redisKeys, toolError, toolSuccess } from '@agentops/core';
+import { connectTestRedis, countKeys, deleteKeys, testPrefix } from '@agentops/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfirmationRecord, ConfirmationStore, hashArguments } from './confirmation-store.ts';
-import { connectTestRedis, countKeys, deleteKeys, testPrefix } from './testing/redis.ts';
 
 const prefix = testPrefix('confirmations');
 let redis: Redis;

@@ -1,8 +1,8 @@
 import type { HistoryMessage, SessionEvent, SessionRecord, TurnRecord } from '@agentops/core';
+import { connectTestRedis, countKeys, deleteKeys, testPrefix } from '@agentops/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionStore } from './session-store.ts';
-import { connectTestRedis, countKeys, deleteKeys, testPrefix } from './testing/redis.ts';
 
 const prefix = testPrefix('sessions');
 let redis: Redis;

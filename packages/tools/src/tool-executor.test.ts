@@ -4,6 +4,7 @@ import { ConfirmationStore, hashArguments } from '@agentops/confirmations';
 import { contractsDir, loadContracts } from '@agentops/contracts';
 import type { ToolJobData } from '@agentops/core';
 import { SessionStore } from '@agentops/sessions';
+import { deleteKeys } from '@agentops/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDemoBackend } from './demo-backend/server.ts';
@@ -63,12 +64,7 @@ beforeEach(async () => {
 afterAll(async () => {
   backend.closeAllConnections();
   await new Promise((resolve) => backend.close(resolve));
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeys(redis, `${prefix}:`);
   redis.disconnect();
 });
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys, ToolContract, toolError, toolSuccess } from '@agentops/core';
+import { connectTestRedis, countKeys, deleteKeys, testPrefix } from '@agentops/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectTestRedis, countKeys, deleteKeys, testPrefix } from './testing/redis.ts';
 import { type BreakerAdmission, ToolGuards } from './tool-guards.ts';
 
 const prefix = testPrefix('tools');

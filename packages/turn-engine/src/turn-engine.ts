@@ -28,6 +28,7 @@ import {
 } from '@agentops/core';
 import { type EscalationPublisher, escalationIdForTurn } from '@agentops/escalations';
 import {
+  type Completion,
   callCostMicros,
   HANDOFF_TOOL,
   type ModelProvider,
@@ -43,7 +44,7 @@ import { fitToContextWindow } from './context-window.ts';
 import type { ModelChooser } from './model-choice.ts';
 import { historyToPrompt, type ToolResultFormatter, toolDefinitions } from './prompt.ts';
 import { HANDOFF_REPLIES, REPLIES, TOOL_MESSAGES } from './replies.ts';
-import type { SpendLedger, SpendRefusal, TokenBudget } from './spend.ts';
+import type { SpendLedger, SpendRefusal, SpendReservation, TokenBudget } from './spend.ts';
 import { summaryCut } from './summary-cut.ts';
 
 /** A tool call handed to its queue as a child of the turn's job. */
@@ -271,35 +272,12 @@ export class TurnEngine {
         error: { type: 'model_unavailable', message: 'the model did not answer' },
       });
     }
-    const latencyMs = performance.now() - started;
-    const costMicros = callCostMicros(choice.model, completion.usage);
-    await this.deps.ledger.settle(
-      reservation,
-      costMicros,
-      completion.usage.inputTokens + completion.usage.outputTokens,
-    );
-    await this.deps.publishUsage({
-      eventId: newId('evt'),
-      sessionId: session.sessionId,
-      turnId: turn.turnId,
-      tenant: session.tenant,
-      userId: session.userId,
-      model: choice.model.id,
-      provider: choice.model.provider,
+    await this.accountModelCall(turn, session, reservation, choice.model, completion, {
       purpose: 'turn',
-      inputTokens: completion.usage.inputTokens,
-      outputTokens: completion.usage.outputTokens,
-      costMicros,
-      latencyMs,
-      at: now(),
+      latencyMs: performance.now() - started,
     });
     turn.step += 1;
     turn.model = choice.model.id;
-    turn.usage = {
-      inputTokens: turn.usage.inputTokens + completion.usage.inputTokens,
-      outputTokens: turn.usage.outputTokens + completion.usage.outputTokens,
-      costMicros: turn.usage.costMicros + costMicros,
-    };
     turn.routing.push({ step: turn.step, model: choice.model.id, tier: choice.tier, reason: choice.reason });
 
     if (completion.toolCalls.length === 0) {
@@ -619,6 +597,44 @@ export class TurnEngine {
     return undefined;
   }
 
+  /**
+   * Settles a model call's real cost in the ledger, publishes its usage event and adds it to the
+   * turn; returns the cost in micro-dollars.
+   */
+  private async accountModelCall(
+    turn: TurnRecord,
+    session: SessionRecord,
+    reservation: SpendReservation,
+    model: ModelSpec,
+    completion: Completion,
+    call: { purpose: UsageEvent['purpose']; latencyMs: number },
+  ): Promise<number> {
+    const { usage } = completion;
+    const costMicros = callCostMicros(model, usage);
+    await this.deps.ledger.settle(reservation, costMicros, usage.inputTokens + usage.outputTokens);
+    await this.deps.publishUsage({
+      eventId: newId('evt'),
+      sessionId: session.sessionId,
+      turnId: turn.turnId,
+      tenant: session.tenant,
+      userId: session.userId,
+      model: model.id,
+      provider: model.provider,
+      purpose: call.purpose,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costMicros,
+      latencyMs: call.latencyMs,
+      at: now(),
+    });
+    turn.usage = {
+      inputTokens: turn.usage.inputTokens + usage.inputTokens,
+      outputTokens: turn.usage.outputTokens + usage.outputTokens,
+      costMicros: turn.usage.costMicros + costMicros,
+    };
+    return costMicros;
+  }
+
   private reserveSpend(session: SessionRecord, amountMicros: number) {
     const owner = { sessionId: session.sessionId, tenant: session.tenant, userId: session.userId };
     return this.deps.ledger.reserve(owner, newId('rsv'), amountMicros);
@@ -720,32 +736,10 @@ export class TurnEngine {
       this.deps.logger.warn({ turnId: turn.turnId, model: model.id, err: error }, 'summary call failed');
       return undefined;
     }
-    const costMicros = callCostMicros(model, completion.usage);
-    await this.deps.ledger.settle(
-      reservation,
-      costMicros,
-      completion.usage.inputTokens + completion.usage.outputTokens,
-    );
-    await this.deps.publishUsage({
-      eventId: newId('evt'),
-      sessionId: session.sessionId,
-      turnId: turn.turnId,
-      tenant: session.tenant,
-      userId: session.userId,
-      model: model.id,
-      provider: model.provider,
+    const costMicros = await this.accountModelCall(turn, session, reservation, model, completion, {
       purpose: 'summary',
-      inputTokens: completion.usage.inputTokens,
-      outputTokens: completion.usage.outputTokens,
-      costMicros,
       latencyMs: performance.now() - started,
-      at: now(),
     });
-    turn.usage = {
-      inputTokens: turn.usage.inputTokens + completion.usage.inputTokens,
-      outputTokens: turn.usage.outputTokens + completion.usage.outputTokens,
-      costMicros: turn.usage.costMicros + costMicros,
-    };
     session.summary = completion.text.trim();
     session.summarizedCount = cut;
     await this.deps.sessions.updateSession(session.sessionId, {
