@@ -1,6 +1,7 @@
 import { ApiClient, ApiProblemError, SessionEventStream, SupportClient } from '@agentops/client';
 import { QUEUES } from '@agentops/core';
 import { Queue } from 'bullmq';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from './platform.ts';
 
@@ -281,6 +282,57 @@ describe('the escalation desk over REST', () => {
     );
     expect(badAction.status).toBe(400);
     expect((await support.api.request('GET', '/v1/escalations/esc_nothing')).status).toBe(404);
+  });
+});
+
+describe('fuzzing the support routes', () => {
+  it('never answers a 5xx, whatever the id, query or body, and errors are problem JSON', async () => {
+    const { escalation } = await escalatedSession();
+    const id = fc.oneof(
+      fc.constant(escalation.escalationId),
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('..', '%2e%2e', '%00', 'esc_x', ' '),
+    );
+    const query = fc.oneof(
+      fc.constant(''),
+      fc.string({ maxLength: 12 }).map((value) => `?status=${encodeURIComponent(value)}`),
+      fc.string({ maxLength: 12 }).map((value) => `?limit=${encodeURIComponent(value)}`),
+    );
+    const json = fc.jsonValue({ maxDepth: 3 });
+    const body = fc.oneof(
+      json.map((value) => JSON.stringify(value)),
+      fc.string({ maxLength: 200 }),
+      fc
+        .record({ agentName: json, message: json, action: json, note: json }, { requiredKeys: [] })
+        .map((value) => JSON.stringify(value)),
+    );
+    const route = fc.constantFrom(
+      (_id: string, q: string) => ['GET', `/v1/escalations${q}`],
+      (id: string, q: string) => ['GET', `/v1/escalations/${id}${q}`],
+      (id: string) => ['POST', `/v1/escalations/${id}/claim`],
+      (id: string) => ['POST', `/v1/escalations/${id}/reply`],
+      (id: string) => ['POST', `/v1/escalations/${id}/resolve`],
+    );
+    await fc.assert(
+      fc.asyncProperty(route, id, query, body, async (pick, rawId, q, payload) => {
+        const [method, path] = pick(encodeURIComponent(rawId), q);
+        const response = await fetch(`${platform.apiUrl}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${platform.keys.support?.key}`,
+            'content-type': 'application/json',
+          },
+          body: method === 'GET' ? undefined : payload,
+        });
+        const text = await response.text();
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) {
+          expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+          expect((JSON.parse(text) as { status: number }).status).toBe(response.status);
+        }
+      }),
+      { numRuns: 120 },
+    );
   });
 });
 
