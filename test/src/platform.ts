@@ -49,7 +49,13 @@ const randomKey = (label: string) => `ak_${label}_${randomBytes(18).toString('ba
  * and removes every key of that prefix when stopped: tests never touch data they did not make.
  */
 export async function startPlatform(
-  options: { env?: Record<string, string>; routers?: number; redisUrl?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    routers?: number;
+    redisUrl?: string;
+    /** More API keys by name, e.g. a support key of tenant `*`. */
+    extraKeys?: Record<string, Omit<TestKey, 'key'>>;
+  } = {},
 ): Promise<TestPlatform> {
   const prefix = `e2e-${randomBytes(5).toString('hex')}`;
   const redisUrl = options.redisUrl ?? (process.env.REDIS_URL || 'redis://127.0.0.1:6379');
@@ -60,6 +66,8 @@ export async function startPlatform(
     support: { key: randomKey('support'), role: 'support', tenant: 'default' },
     ops: { key: randomKey('ops'), role: 'ops', tenant: 'default' },
   };
+  for (const [name, key] of Object.entries(options.extraKeys ?? {}))
+    keys[name] = { ...key, key: randomKey(name) };
   const logs: TestPlatform['logs'] = [];
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SupportClient } from '@agentops/client';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from './platform.ts';
@@ -108,6 +109,9 @@ describe('a Redis restart under traffic', () => {
     expect(ended.every((turn) => turn.status === 'completed')).toBe(true);
     const view = await platform.client.getSession(sessions[0]?.sessionId ?? '');
     expect(view.status).toBe('escalated');
+    const desk = new SupportClient(platform.clientOf('support'));
+    const filed = await desk.waitForEscalation(escalated.body.escalationId ?? '');
+    expect(filed.sessionId).toBe(sessions[0]?.sessionId);
 
     // New work flows again through every service.
     const fresh = await platform.client.createSession({ userId: 'after-restart' });

@@ -21,6 +21,12 @@ export function redisKeys(prefix: string) {
     toolBreaker: (tool: string) => `${prefix}:breaker:tool:${tool}`,
     toolBreakerFailures: (tool: string) => `${prefix}:breaker:tool:${tool}:failures`,
     toolAttempts: (jobId: string) => `${prefix}:tool-attempts:${jobId}`,
+    escalation: (id: string) => `${prefix}:escalation:${id}`,
+    /** Every tenant's escalations in one status, scored by creation time (oldest first). */
+    escalationIndex: (status: string) => `${prefix}:escalations:all:${status}`,
+    /** One tenant's escalations in one status, scored by creation time (oldest first). */
+    tenantEscalationIndex: (tenant: string, status: string) =>
+      `${prefix}:escalations:tenant:${tenant}:${status}`,
     idempotency: (tenant: string, scope: string, keyHash: string) =>
       `${prefix}:idem:${tenant}:${scope}:${keyHash}`,
     /** Cost ledgers: `spent` and `reserved` micro-dollars (and `tokens` for a session) per scope window. */

@@ -1,1 +1,3 @@
+export * from './escalation-desk.ts';
 export * from './escalation-publisher.ts';
+export * from './escalation-worker.ts';

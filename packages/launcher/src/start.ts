@@ -275,7 +275,11 @@ function printBanner(keys: DevKeys, services: ServiceName[], resolved: ResolvedR
   ];
   if (demo) lines.push(`  Demo backend  ${demo}`);
   if (api) {
-    lines.push(`  API           ${bold(api)}`, `  Bull Board    ${api}/admin/queues`);
+    lines.push(
+      `  API           ${bold(api)}`,
+      `  Support desk  ${api}/support ${dim('(sign in with the support key)')}`,
+      `  Bull Board    ${api}/admin/queues`,
+    );
     if (keys.source === 'env') {
       lines.push('', '  API keys      from API_KEYS in the environment');
       for (const entry of keys.keys) {

@@ -1,6 +1,7 @@
 import type { UsageLedger } from '@agentops/budget';
 import type { ConfirmationStore } from '@agentops/confirmations';
 import type { SessionRecord } from '@agentops/core';
+import type { EscalationDesk } from '@agentops/escalations';
 import type { SessionStore } from '@agentops/sessions';
 import type { Logger } from '@agentops/telemetry';
 import type { Queue } from 'bullmq';
@@ -29,6 +30,7 @@ export interface ApiDeps {
   ledger: UsageLedger;
   spend: { sessionSpend(sessionId: string): Promise<{ spentMicros: number; tokens: number }> };
   breakers: BreakerBoard;
+  desk: EscalationDesk;
   turnsQueue: Queue;
   idempotency: IdempotencyStore;
   signals: SessionSignals;

@@ -6,11 +6,17 @@ import { problems } from './problem.ts';
 export const Role = z.enum(['client', 'support', 'ops']);
 export type Role = z.infer<typeof Role>;
 
-export const ApiKeyEntry = z.object({
-  key: z.string().min(16, 'an API key must be at least 16 characters'),
-  role: Role,
-  tenant: z.string().min(1).max(64).default('default'),
-});
+export const ApiKeyEntry = z
+  .object({
+    key: z.string().min(16, 'an API key must be at least 16 characters'),
+    role: Role,
+    tenant: z.string().min(1).max(64).default('default'),
+  })
+  // `*` means every tenant's escalations for support and ops; a client's sessions need one tenant.
+  .refine((entry) => !(entry.role === 'client' && entry.tenant === '*'), {
+    message: 'tenant "*" (every tenant) is for support and ops keys only',
+    path: ['tenant'],
+  });
 
 /** `API_KEYS` is a JSON array of `{ key, role, tenant }`. */
 export const ApiKeysSetting = z.preprocess((value, context) => {

@@ -4,9 +4,11 @@ import { buildOpenApiDocument } from './openapi.ts';
 import { ProblemError, problems, sendProblem } from './problem.ts';
 import { breakerRoutes } from './routes/breakers.ts';
 import { confirmationRoutes } from './routes/confirmations.ts';
+import { escalationRoutes } from './routes/escalations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { supportConsoleRoutes } from './routes/support-console.ts';
 import { turnRoutes } from './routes/turns.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -29,6 +31,8 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use(confirmationRoutes(deps));
   app.use(eventRoutes(deps));
   app.use(breakerRoutes(deps));
+  app.use(escalationRoutes(deps));
+  app.use(supportConsoleRoutes());
 
   app.use((request: Request) => {
     throw problems.notFound(`${request.method} ${request.path}`);

@@ -3,6 +3,7 @@ export { ApiKeyRegistry, ApiKeysSetting, type Principal, Role } from './api-keys
 export * from './api-schemas.ts';
 export { BODY_LIMIT_BYTES, createApiApp } from './app.ts';
 export * from './breaker-board.ts';
+export * from './escalation-schemas.ts';
 export { IdempotencyStore } from './idempotency.ts';
 export { buildOpenApiDocument } from './openapi.ts';
 export { ProblemError, problems } from './problem.ts';

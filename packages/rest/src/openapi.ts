@@ -8,8 +8,9 @@ import {
   PublicTurn,
   SessionView,
 } from './api-schemas.ts';
+import { ESCALATION_OPERATIONS } from './escalation-operations.ts';
 
-interface Operation {
+export interface Operation {
   method: 'get' | 'post';
   path: string;
   summary: string;
@@ -70,7 +71,8 @@ const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/sessions/{sessionId}/events',
-    summary: 'Server-sent events: turn.status, message, confirmation.required, session.escalated',
+    summary:
+      'Server-sent events: turn.status, message (assistant, support agent, notice), confirmation.required, session.escalated, session.status',
     role: 'client',
     responses: {
       '200': { description: 'An event stream', contentType: 'text/event-stream' },
@@ -108,7 +110,7 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', 
 
 export function buildOpenApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const operation of OPERATIONS) {
+  for (const operation of [...OPERATIONS, ...ESCALATION_OPERATIONS]) {
     const parameters = [...operation.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
       name: match[1],
       in: 'path',

@@ -1,1 +1,2 @@
+export * from './session-lua.ts';
 export * from './session-store.ts';

@@ -4,6 +4,7 @@ import { contractsDir, loadContracts } from '@agentops/contracts';
 import {
   CommonEnv,
   closeRedis,
+  closeWithDeadline,
   createCommandConnection,
   createWorkerConnection,
   envInt,
@@ -13,6 +14,7 @@ import {
   QUEUES,
   redisKeys,
 } from '@agentops/core';
+import { createEscalationProcessor, EscalationDesk } from '@agentops/escalations';
 import {
   ApiKeyRegistry,
   ApiKeysSetting,
@@ -23,7 +25,7 @@ import {
 import { SessionStore } from '@agentops/sessions';
 import { createLogger, logReady } from '@agentops/telemetry';
 import { ToolGuards } from '@agentops/tools';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { createBreakerBoard } from './breaker-board.ts';
 
 const env = loadEnv(
@@ -35,6 +37,7 @@ const env = loadEnv(
     MAX_TURN_BACKLOG: envInt(10_000, { min: 1 }),
     IDEMPOTENCY_TTL_SECONDS: envInt(24 * 3_600, { min: 60 }),
     CONTRACTS_DIR: envString('').optional(),
+    ESCALATION_TTL_SECONDS: envInt(7 * 24 * 3_600, { min: 60 }),
   }),
 );
 const logger = createLogger('api', env.LOG_LEVEL);
@@ -52,6 +55,19 @@ const prefix = env.REDIS_PREFIX;
 const keys = redisKeys(prefix);
 const turnsQueue = new Queue(QUEUES.turns, { connection: queueConnection, prefix });
 const usageQueue = new Queue(QUEUES.usage, { connection: queueConnection, prefix });
+const escalationsQueue = new Queue(QUEUES.escalations, { connection: queueConnection, prefix });
+const desk = new EscalationDesk(redis, prefix, {
+  escalationTtlSeconds: env.ESCALATION_TTL_SECONDS,
+  sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+});
+// The desk files what producers queue: the API serves the desk, so it also consumes its queue.
+const escalationsConnection = createWorkerConnection(env.REDIS_URL, 'api-escalations');
+const escalationsWorker = new Worker(QUEUES.escalations, createEscalationProcessor(desk, logger), {
+  connection: escalationsConnection,
+  prefix,
+  concurrency: 4,
+});
+escalationsWorker.on('error', (error) => logger.error({ err: error }, 'escalations worker error'));
 const signals = new SessionSignals(createWorkerConnection(env.REDIS_URL, 'api-signals'), keys.eventsChannel);
 
 const app = createApiApp({
@@ -66,11 +82,12 @@ const app = createApiApp({
     new ToolGuards(redis, prefix, { sessionTtlSeconds: env.SESSION_TTL_SECONDS, cacheTtlSeconds: 1 }),
     [...contracts.tools.keys()],
   ),
+  desk,
   turnsQueue,
   idempotency: new IdempotencyStore(redis, keys, env.IDEMPOTENCY_TTL_SECONDS),
   signals,
   agents: new Set(contracts.agents.keys()),
-  requiredQueues: [turnsQueue, usageQueue],
+  requiredQueues: [turnsQueue, usageQueue, escalationsQueue],
   settings: {
     maxQueuedTurnsPerSession: env.MAX_QUEUED_TURNS_PER_SESSION,
     maxTurnBacklog: env.MAX_TURN_BACKLOG,
@@ -103,6 +120,7 @@ handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   const deadline = setTimeout(() => server.closeAllConnections(), Math.min(env.SHUTDOWN_TIMEOUT_MS, 31_000));
   await closed;
   clearTimeout(deadline);
-  await Promise.all([turnsQueue.close(), usageQueue.close()]);
-  await Promise.all([closeRedis(redis), closeRedis(queueConnection)]);
+  await closeWithDeadline(escalationsWorker, env.SHUTDOWN_TIMEOUT_MS);
+  await Promise.all([turnsQueue.close(), usageQueue.close(), escalationsQueue.close()]);
+  await Promise.all([closeRedis(redis), closeRedis(queueConnection), closeRedis(escalationsConnection)]);
 });
