@@ -26,7 +26,7 @@ export type ProviderEnv = z.infer<typeof ProviderEnv>;
  */
 export function providerSettingsFromEnv(
   env: ProviderEnv,
-  common: { simLatencyMs: number; timeoutMs: number },
+  common: Pick<ProviderSettings, 'simLatencyMs' | 'simChaosRate' | 'simChaosSeed' | 'timeoutMs'>,
 ): ProviderSettings {
   return {
     ...common,
