@@ -77,6 +77,12 @@ export async function startPlatform(
     PORT: '0',
     API_KEYS: JSON.stringify(Object.values(keys)),
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // A developer's own provider keys must never turn a test into calls to a paid API: the sims
+    // serve unless a test points a provider at its own fake.
+    ANTHROPIC_API_KEY: '',
+    ANTHROPIC_BASE_URL: '',
+    OPENAI_API_KEY: '',
+    OPENAI_BASE_URL: '',
     ...options.env,
   };
   const services = new Map<ServiceName, RunningService>();

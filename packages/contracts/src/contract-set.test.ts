@@ -26,7 +26,10 @@ describe('loadContracts', () => {
       'refunds:write',
     ]);
     expect(set.tenantScopes.get('readonly')).toEqual(['orders:read', 'docs:read']);
-    expect(set.models.map((model) => model.id)).toEqual(['sim-small', 'sim-large']);
+    expect(set.models.map((model) => model.id)).toEqual(expect.arrayContaining(['sim-small', 'sim-large']));
+    expect(new Set(set.models.map((model) => model.provider))).toEqual(
+      new Set(['sim', 'anthropic', 'openai', 'openai_compatible']),
+    );
   });
 
   it('gates every shipped tool with side effects behind a confirmation and no retries', () => {

@@ -1,5 +1,10 @@
+export * from './anthropic/anthropic-provider.ts';
 export * from './catalogue.ts';
+export * from './complete-with-fallback.ts';
+export * from './errors.ts';
+export * from './openai/openai-provider.ts';
 export * from './provider.ts';
+export * from './provider-env.ts';
 export * from './providers.ts';
 export { CHAOS_BEHAVIOURS, ChaosSim } from './sim/chaos-sim.ts';
 export { findInjectedInstruction, orderIdsIn, parseIntent } from './sim/intents.ts';

@@ -1,1 +1,3 @@
-export * from './tier-router.ts';
+export * from './complexity.ts';
+export * from './cost-aware-router.ts';
+export * from './routing-eval.ts';

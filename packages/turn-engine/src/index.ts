@@ -1,5 +1,7 @@
 export * from './context-window.ts';
+export * from './model-call.ts';
 export * from './model-choice.ts';
+export * from './model-failures.ts';
 export * from './prompt.ts';
 export * from './replies.ts';
 export * from './spend.ts';

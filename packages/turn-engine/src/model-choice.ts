@@ -7,7 +7,7 @@ export interface RoutingInput {
   conversationDepth: number;
   /** Tool errors seen earlier in this turn. */
   toolFailures: number;
-  /** Steps of this turn whose model output was unusable (invalid tool arguments, refusal). */
+  /** Steps of this turn whose model output was unusable (invalid tool arguments, unknown tool, refusal). */
   modelFailures: number;
   /** Share of the session's token budget still available, 0 to 1. */
   budgetRemaining: number;
@@ -17,6 +17,8 @@ export interface ModelChoice {
   model: ModelSpec;
   tier: ModelTier;
   reason: string;
+  /** Where the call goes, in order, when the model's provider keeps failing. */
+  fallbacks?: ModelSpec[];
 }
 
 export interface ModelChooser {

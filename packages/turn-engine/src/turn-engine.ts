@@ -41,7 +41,9 @@ import {
 import type { SessionStore } from '@agentops/sessions';
 import type { Logger } from '@agentops/telemetry';
 import { fitToContextWindow } from './context-window.ts';
+import { callChosenModel, type ModelCallSettings } from './model-call.ts';
 import type { ModelChooser } from './model-choice.ts';
+import { modelFailureOf, modelFailuresIn } from './model-failures.ts';
 import { historyToPrompt, type ToolResultFormatter, toolDefinitions } from './prompt.ts';
 import { HANDOFF_REPLIES, REPLIES, TOOL_MESSAGES } from './replies.ts';
 import type { SpendLedger, SpendRefusal, SpendReservation, TokenBudget } from './spend.ts';
@@ -74,9 +76,8 @@ export type StepOutcome =
   | { kind: 'wait_children' }
   | { kind: 'wait_until'; atMs: number };
 
-export interface TurnEngineSettings {
+export interface TurnEngineSettings extends ModelCallSettings {
   maxStepsPerTurn: number;
-  modelTimeoutMs: number;
 }
 
 export interface TurnEngineDeps {
@@ -211,14 +212,13 @@ export class TurnEngine {
     }
 
     const history = await sessions.getHistory(session.sessionId);
-    const choice = this.deps.chooser.choose({
+    let choice = this.deps.chooser.choose({
       message: turn.message,
       conversationDepth: history.filter((m) => m.role === 'user' || m.role === 'assistant').length,
       toolFailures: turn.toolCalls.filter((call) => call.status === 'error').length,
-      modelFailures: 0,
+      modelFailures: modelFailuresIn(turn),
       budgetRemaining: Math.max(0, 1 - spend.tokens / budget.sessionTokens),
     });
-    const provider = this.deps.providers.get(choice.model.provider);
     const tools = [...toolDefinitions(profile.tools, contracts.tools), HANDOFF_DEFINITION];
     const system = systemWithSummary(profile.system_prompt, session.summary);
     const visibleHistory = history.slice(session.summarizedCount ?? 0);
@@ -252,15 +252,13 @@ export class TurnEngine {
     const started = performance.now();
     let completion: Awaited<ReturnType<ModelProvider['complete']>>;
     try {
-      if (!provider) throw new Error(`no provider for ${choice.model.provider}`);
-      completion = await provider.complete({
-        model: choice.model,
-        system,
-        messages: prompt.messages,
-        tools,
-        maxOutputTokens: choice.model.max_output_tokens,
-        signal: AbortSignal.timeout(settings.modelTimeoutMs),
-      });
+      ({ choice, completion } = await callChosenModel(
+        this.deps,
+        choice,
+        { system, messages: prompt.messages, tools, maxOutputTokens: choice.model.max_output_tokens },
+        { sessionId: session.sessionId, turnId: turn.turnId, step: turn.step + 1 },
+        settings,
+      ));
     } catch (error) {
       // Nothing is known to have been spent; releasing the reservation keeps the budget honest.
       await this.deps.ledger.settle(reservation, 0, 0);
@@ -278,7 +276,14 @@ export class TurnEngine {
     });
     turn.step += 1;
     turn.model = choice.model.id;
-    turn.routing.push({ step: turn.step, model: choice.model.id, tier: choice.tier, reason: choice.reason });
+    const failure = modelFailureOf(completion, new Set(profile.tools), contracts.tools);
+    turn.routing.push({
+      step: turn.step,
+      model: choice.model.id,
+      tier: choice.tier,
+      reason: choice.reason,
+      ...(failure ? { failure } : {}),
+    });
 
     if (completion.toolCalls.length === 0) {
       const reply = completion.text.trim() || REPLIES.emptyAnswer;

@@ -15,8 +15,8 @@ import {
   type UsageEvent,
 } from '@agentops/core';
 import { EscalationPublisher } from '@agentops/escalations';
-import { createModelProviders, enabledModels } from '@agentops/llm';
-import { TierRouter } from '@agentops/routing';
+import { createModelProviders, enabledModels, ProviderEnv, providerSettingsFromEnv } from '@agentops/llm';
+import { CostAwareRouter } from '@agentops/routing';
 import { SessionStore } from '@agentops/sessions';
 import { createLogger, logReady } from '@agentops/telemetry';
 import {
@@ -32,13 +32,16 @@ const env = loadEnv(
     ROUTER_CONCURRENCY: envInt(16, { min: 1, max: 512 }),
     MAX_STEPS_PER_TURN: envInt(8, { min: 1, max: 50 }),
     MODEL_TIMEOUT_MS: envInt(60_000, { min: 100 }),
+    MODEL_MAX_ATTEMPTS: envInt(3, { min: 1, max: 10 }),
+    MODEL_RETRY_BASE_MS: envInt(500, { min: 0 }),
+    MODEL_RETRY_MAX_DELAY_MS: envInt(20_000, { min: 0 }),
     SIM_LATENCY_MS: envInt(0, { min: 0 }),
     SIM_CHAOS_PERCENT: envInt(0, { min: 0, max: 100 }),
     SIM_CHAOS_SEED: envInt(1, { min: 1 }),
     TURN_PARK_MS: envInt(5_000, { min: 50 }),
     TURN_LOCK_MS: envInt(30_000, { min: 1_000 }),
     CONTRACTS_DIR: envString('').optional(),
-  }),
+  }).extend(ProviderEnv.shape),
 );
 const logger = createLogger('router', env.LOG_LEVEL);
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
@@ -60,11 +63,14 @@ const toolQueue = (name: string) => {
   return queue;
 };
 
-const providers = createModelProviders({
-  simLatencyMs: env.SIM_LATENCY_MS,
-  simChaosRate: env.SIM_CHAOS_PERCENT / 100,
-  simChaosSeed: env.SIM_CHAOS_SEED,
-});
+const providers = createModelProviders(
+  providerSettingsFromEnv(env, {
+    simLatencyMs: env.SIM_LATENCY_MS,
+    simChaosRate: env.SIM_CHAOS_PERCENT / 100,
+    simChaosSeed: env.SIM_CHAOS_SEED,
+    timeoutMs: env.MODEL_TIMEOUT_MS,
+  }),
+);
 const models = enabledModels(contracts.models, providers);
 const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
 const cheapestModel = [...models].sort((a, b) => a.input_usd_per_mtok - b.input_usd_per_mtok)[0];
@@ -75,7 +81,7 @@ const engine = new TurnEngine({
   confirmations,
   contracts,
   escalations: new EscalationPublisher(escalationsQueue, sessions),
-  chooser: new TierRouter(models),
+  chooser: new CostAwareRouter(models),
   ledger: new CostLedger(connection, prefix, limits, env.SESSION_TTL_SECONDS),
   budget: { sessionTokens: limits.sessionTokens, warningRatio: limits.warningRatio },
   summaryModel: cheapestModel,
@@ -91,7 +97,15 @@ const engine = new TurnEngine({
   },
   formatToolResult: formatToolResultAsJson,
   logger,
-  settings: { maxStepsPerTurn: env.MAX_STEPS_PER_TURN, modelTimeoutMs: env.MODEL_TIMEOUT_MS },
+  settings: {
+    maxStepsPerTurn: env.MAX_STEPS_PER_TURN,
+    modelTimeoutMs: env.MODEL_TIMEOUT_MS,
+    modelRetry: {
+      maxAttempts: env.MODEL_MAX_ATTEMPTS,
+      baseDelayMs: env.MODEL_RETRY_BASE_MS,
+      maxDelayMs: env.MODEL_RETRY_MAX_DELAY_MS,
+    },
+  },
 });
 
 const turnLockMs = env.TURN_LOCK_MS;
@@ -114,7 +128,12 @@ worker.on('failed', (job, error) => {
 });
 worker.on('error', (error) => logger.error({ err: error }, 'router worker error'));
 worker.on('ready', () =>
-  logReady(logger, { concurrency: env.ROUTER_CONCURRENCY, tools: contracts.tools.size }),
+  logReady(logger, {
+    concurrency: env.ROUTER_CONCURRENCY,
+    tools: contracts.tools.size,
+    providers: [...providers.keys()],
+    models: models.map((model) => model.id),
+  }),
 );
 
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {

@@ -40,6 +40,8 @@ export const RoutingDecision = z.object({
   model: z.string(),
   tier: z.string(),
   reason: z.string(),
+  /** Set when the step's output was unusable (refusal, unknown tool, invalid arguments). */
+  failure: z.string().optional(),
 });
 export type RoutingDecision = z.infer<typeof RoutingDecision>;
 

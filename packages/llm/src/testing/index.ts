@@ -1,0 +1,3 @@
+export * from './fake-anthropic.ts';
+export * from './fake-openai.ts';
+export * from './fake-provider-server.ts';
