@@ -18,7 +18,23 @@ export type AcceptResult =
   | { outcome: 'accepted'; position: number }
   | { outcome: 'missing' }
   | { outcome: 'closed' }
-  | { outcome: 'full'; depth: number };
+  | { outcome: 'full'; depth: number }
+  | { outcome: 'paused'; retryAfterMs: number }
+  | { outcome: 'busy'; backlog: number };
+
+/**
+ * The API's admission checks, made in the same atomic step as the acceptance (one round trip
+ * instead of four): who owns the session, a breaker that pauses the platform, a bound on the
+ * backlog of turns waiting for a router.
+ */
+export interface TurnAdmission {
+  /** The caller's tenant: another tenant's session is answered as missing. */
+  tenant?: string;
+  /** While this key exists no turn is accepted (the global cost breaker). */
+  pausedWhile?: string;
+  /** A list whose length is the platform's backlog (the turns queue's waiting jobs), and its bound. */
+  backlog?: { key: string; max: number };
+}
 
 /** What one committed step adds besides the turn record: history entries and stream events. */
 export interface StepEffects {
@@ -79,15 +95,23 @@ export class SessionStore {
     return raw.map((entry) => HistoryMessage.parse(JSON.parse(entry)));
   }
 
-  async acceptTurn(turn: TurnRecord, maxQueuedTurns: number): Promise<AcceptResult> {
+  async acceptTurn(
+    turn: TurnRecord,
+    maxQueuedTurns: number,
+    admission: TurnAdmission = {},
+  ): Promise<AcceptResult> {
     const { sessionId, turnId } = turn;
     const event: SessionEvent = { type: 'turn.status', turnId, status: turn.status, at: turn.createdAt };
+    const session = this.keys.session(sessionId);
     const reply = (await this.acceptTurnScript(
       [
-        this.keys.session(sessionId),
+        session,
         this.keys.turn(turnId),
         this.keys.sessionInbox(sessionId),
         this.keys.sessionEvents(sessionId),
+        // Unused keys still name a key of this session, so a script never spans two cluster slots.
+        admission.pausedWhile ?? session,
+        admission.backlog?.key ?? session,
       ],
       [
         turnId,
@@ -97,6 +121,9 @@ export class SessionStore {
         sessionId,
         maxQueuedTurns,
         JSON.stringify(event),
+        admission.tenant ?? '',
+        admission.pausedWhile ? '1' : '',
+        admission.backlog ? admission.backlog.max : '',
       ],
     )) as [string, number?];
     switch (reply[0]) {
@@ -106,6 +133,10 @@ export class SessionStore {
         return { outcome: 'full', depth: Number(reply[1]) };
       case 'closed':
         return { outcome: 'closed' };
+      case 'paused':
+        return { outcome: 'paused', retryAfterMs: Number(reply[1]) };
+      case 'busy':
+        return { outcome: 'busy', backlog: Number(reply[1]) };
       default:
         return { outcome: 'missing' };
     }
