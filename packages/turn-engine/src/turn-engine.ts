@@ -502,6 +502,14 @@ export class TurnEngine {
    * Moves a gated call on according to the person's decision. Returns how to wait, or undefined
    * when the decision has been written into the history and the model may continue.
    */
+  /** True while the turn waits for a person's decision that has not been made yet. */
+  async isAwaitingDecision(turnId: string): Promise<boolean> {
+    const turn = await this.deps.sessions.getTurn(turnId);
+    if (!turn?.awaiting) return false;
+    const record = await this.deps.confirmations.get(turn.awaiting.confirmationId);
+    return record?.status === 'pending';
+  }
+
   private async settleConfirmation(turn: TurnRecord, job: TurnJobContext): Promise<StepOutcome | undefined> {
     const awaiting = turn.awaiting;
     if (!awaiting) return undefined;

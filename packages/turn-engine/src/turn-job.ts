@@ -65,6 +65,9 @@ export function createTurnJobProcessor(deps: TurnJobDeps) {
       }
       if (outcome.kind === 'wait_until') {
         await job.moveToDelayed(outcome.atMs, token);
+        // A decision that arrived between our check and the move found no delayed job to wake;
+        // without this look it would wait until the confirmation expires.
+        if (!(await deps.engine.isAwaitingDecision(turnId))) await job.promote().catch(() => undefined);
         throw new DelayedError();
       }
       if (token && (await job.moveToWaitingChildren(token))) throw new WaitingChildrenError();
