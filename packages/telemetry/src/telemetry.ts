@@ -40,6 +40,8 @@ export interface TelemetryOptions {
 
 export interface Telemetry {
   settings: TelemetryEnv;
+  /** Waits until every finished span is in Redis (and handed to the exporter). */
+  flush(): Promise<void>;
   /** Flushes spans (to Redis and the collector) and closes the telemetry connection. */
   shutdown(): Promise<void>;
 }
@@ -104,6 +106,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   options.logger.debug({ exporting }, 'telemetry started');
   return {
     settings,
+    async flush() {
+      await Promise.all(processors.map((processor) => processor.forceFlush()));
+    },
     async shutdown() {
       await sdk.shutdown().catch((error: unknown) => warn('telemetry shutdown', error));
       await closeRedis(redis);
