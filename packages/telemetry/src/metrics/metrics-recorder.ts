@@ -47,25 +47,25 @@ export class MetricsRecorder {
   }
 
   async toolCall(tool: string, failed: boolean, atMs: number): Promise<void> {
-    await Promise.all([
-      this.add(SERIES.toolCalls, tool, 1, atMs),
-      failed ? this.add(SERIES.toolErrors, tool, 1, atMs) : undefined,
+    await this.add(atMs, [
+      [SERIES.toolCalls, tool, 1],
+      [SERIES.toolErrors, tool, failed ? 1 : 0],
     ]);
   }
 
   async modelUsage(tokens: number, costMicros: number, atMs: number): Promise<void> {
-    await Promise.all([
-      this.add(SERIES.llmTokens, NO_LABEL, tokens, atMs),
-      this.add(SERIES.llmCostMicros, NO_LABEL, costMicros, atMs),
-      this.add(SERIES.llmTokensDaily, NO_LABEL, tokens, atMs),
-      this.add(SERIES.llmCostMicrosDaily, NO_LABEL, costMicros, atMs),
+    await this.add(atMs, [
+      [SERIES.llmTokens, NO_LABEL, tokens],
+      [SERIES.llmCostMicros, NO_LABEL, costMicros],
+      [SERIES.llmTokensDaily, NO_LABEL, tokens],
+      [SERIES.llmCostMicrosDaily, NO_LABEL, costMicros],
     ]);
   }
 
   async queueWait(queue: string, waitMs: number, atMs: number): Promise<void> {
-    await Promise.all([
-      this.add(SERIES.queueWaitMs, queue, Math.round(waitMs), atMs),
-      this.add(SERIES.queueJobs, queue, 1, atMs),
+    await this.add(atMs, [
+      [SERIES.queueWaitMs, queue, Math.round(waitMs)],
+      [SERIES.queueJobs, queue, 1],
     ]);
   }
 
@@ -91,8 +91,10 @@ export class MetricsRecorder {
   async injectionDetected(atMs: number): Promise<void> {
     await Promise.all([
       this.redis.hincrby(this.keys.metricsTotals, TOTALS.injections, 1),
-      this.add(SERIES.injections, NO_LABEL, 1, atMs),
-      this.add(SERIES.injectionsHourly, NO_LABEL, 1, atMs),
+      this.add(atMs, [
+        [SERIES.injections, NO_LABEL, 1],
+        [SERIES.injectionsHourly, NO_LABEL, 1],
+      ]),
     ]);
   }
 
@@ -100,12 +102,25 @@ export class MetricsRecorder {
     await this.redis.hincrby(this.keys.metricsTotals, TOTALS.breakerTransition(scope, transition), 1);
   }
 
-  private async add(series: SeriesSpec, label: string, amount: number, atMs: number): Promise<void> {
-    if (amount === 0) return;
-    const size = bucketMs(series.bucket, this.fineBucketMs);
-    await this.rollingAdd(
-      [this.keys.metricsRolling(series.name, label), this.keys.metricsRollingLabels(series.name)],
-      [bucketStart(atMs, size), amount, series.retentionMs, label, Math.ceil(series.retentionMs / size) + 1],
-    );
+  /** Adds to several counters in one script call: one round trip per span, however many it feeds. */
+  private async add(
+    atMs: number,
+    entries: [series: SeriesSpec, label: string, amount: number][],
+  ): Promise<void> {
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const [series, label, amount] of entries) {
+      if (amount === 0) continue;
+      const size = bucketMs(series.bucket, this.fineBucketMs);
+      keys.push(this.keys.metricsRolling(series.name, label), this.keys.metricsRollingLabels(series.name));
+      args.push(
+        bucketStart(atMs, size),
+        amount,
+        series.retentionMs,
+        label,
+        Math.ceil(series.retentionMs / size) + 1,
+      );
+    }
+    if (keys.length > 0) await this.rollingAdd(keys, args);
   }
 }
