@@ -9,6 +9,7 @@ import {
   toolError,
 } from '@agentops/core';
 import type { SessionStore } from '@agentops/sessions';
+import { traceBreakerTransition } from '@agentops/telemetry';
 import { findBuiltinTool } from './builtin-tools.ts';
 import { callHttpTool } from './http-call.ts';
 import { orderCollection } from './ordering.ts';
@@ -105,6 +106,7 @@ export class ToolExecutor {
     }
     if (admission.kind === 'cached') return { result: admission.result, attempt: 0, cached: true };
     if (admission.kind === 'open') return refused(circuitOpenResult(contract.name, admission.retryAtMs));
+    if (admission.probe) traceBreakerTransition({ scope: 'tool', key: contract.name, transition: 'probe' });
 
     const attempt = admission.attempt;
     const { result: raw, httpStatus } = await callHttpTool(tool, call.arguments, {
@@ -127,6 +129,14 @@ export class ToolExecutor {
         ...(result.status === 'success' && contract.idempotent ? { resultToCache: result } : {}),
       },
     );
+    if (breaker !== 'none') {
+      traceBreakerTransition({
+        scope: 'tool',
+        key: contract.name,
+        transition: breaker,
+        reason: result.message,
+      });
+    }
 
     if (call.confirmationId) await confirmations.completeExecution(call.confirmationId, result);
 

@@ -239,10 +239,12 @@ describe('all the guards of an attempt at once', () => {
     expect(await guards.admitCall('ses_all_1', tool, call('ses_all_1', 'call_1'))).toEqual({
       kind: 'run',
       attempt: 1,
+      probe: false,
     });
     expect(await guards.admitCall('ses_all_1', tool, call('ses_all_1', 'call_1'))).toEqual({
       kind: 'run',
       attempt: 2,
+      probe: false,
     });
 
     const result = toolSuccess({ order_id: 'A1001' });
@@ -296,6 +298,7 @@ describe('all the guards of an attempt at once', () => {
     expect(await guards.admitCall('ses_all_3', tool, call('ses_all_3', 'call_1', 'h'))).toEqual({
       kind: 'run',
       attempt: 1,
+      probe: false,
     });
   });
 });

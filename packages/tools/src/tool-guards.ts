@@ -8,6 +8,7 @@ import {
   type ToolContract,
   ToolResult,
 } from '@agentops/core';
+import { traceBreakerTransition } from '@agentops/telemetry';
 import type { Redis } from 'ioredis';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
@@ -19,7 +20,8 @@ export type CallAdmission =
   | { kind: 'capped' }
   | { kind: 'cached'; result: ToolResult }
   | { kind: 'open'; retryAtMs: number }
-  | { kind: 'run'; attempt: number };
+  /** `probe`: the breaker is half-open and this attempt is its one probe. */
+  | { kind: 'run'; attempt: number; probe: boolean };
 export type BreakerTransition = 'opened' | 'reopened' | 'closed' | 'none';
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -89,21 +91,22 @@ export class ToolGuards {
         probeLeaseMs(contract),
         ATTEMPT_COUNTER_TTL_MS,
       ],
-    )) as [string, (string | number)?];
+    )) as [string, (string | number)?, string?];
     switch (reply[0]) {
       case 'capped':
         return { kind: 'capped' };
       case 'open':
         return { kind: 'open', retryAtMs: Number(reply[1]) };
       case 'run':
-        return { kind: 'run', attempt: Number(reply[1]) };
+        return { kind: 'run', attempt: Number(reply[1]), probe: reply[2] === 'probe' };
     }
     const cached = parseCachedResult(String(reply[1]));
     if (cached) return { kind: 'cached', result: cached };
     // A cache entry that no longer parses is ignored: the call goes on as if there were none.
     const admission = await this.admit(contract);
     if (admission.kind === 'open') return admission;
-    return { kind: 'run', attempt: await this.nextAttempt(call.jobId, ATTEMPT_COUNTER_TTL_MS) };
+    const attempt = await this.nextAttempt(call.jobId, ATTEMPT_COUNTER_TTL_MS);
+    return { kind: 'run', attempt, probe: admission.kind === 'probe' };
   }
 
   /**
@@ -183,6 +186,7 @@ export class ToolGuards {
   /** Ops reset: the breaker closes and forgets its failures. */
   async resetBreaker(tool: string): Promise<void> {
     await this.redis.del(this.keys.toolBreaker(tool), this.keys.toolBreakerFailures(tool));
+    traceBreakerTransition({ scope: 'tool', key: tool, transition: 'reset' });
   }
 
   /** The attempt number of a job, counted by us because rate-limit requeues do not count in BullMQ. */
