@@ -239,6 +239,29 @@ describe('accepting turns', () => {
   });
 });
 
+describe('loading a turn for a router', () => {
+  it('reads the inbox head, the turn and its session at once', async () => {
+    const session = await newSession();
+    const first = newTurn(session.sessionId, 'one');
+    const second = newTurn(session.sessionId, 'two');
+    await accept(first);
+    await accept(second);
+    expect(await store.loadTurnState(session.sessionId, second.turnId)).toEqual({
+      head: first.turnId,
+      turn: second,
+      session,
+    });
+  });
+
+  it('answers nulls for what does not exist', async () => {
+    expect(await store.loadTurnState('ses_nope', 'turn_nope')).toEqual({
+      head: null,
+      turn: null,
+      session: null,
+    });
+  });
+});
+
 describe('finishing turns', () => {
   it('returns the next waiting turn, which becomes the head of the inbox', async () => {
     const { sessionId } = await newSession();

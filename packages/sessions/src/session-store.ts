@@ -42,6 +42,13 @@ export interface StepEffects {
   events?: SessionEvent[];
 }
 
+/** A turn as a router finds it: the session's inbox head, the turn and its session. */
+export interface TurnState {
+  head: string | null;
+  turn: TurnRecord | null;
+  session: SessionRecord | null;
+}
+
 export interface SessionChange extends StepEffects {
   fields: Partial<Pick<SessionRecord, 'status' | 'summary' | 'summarizedCount' | 'escalationId'>>;
 }
@@ -58,6 +65,7 @@ export class SessionStore {
   private readonly saveTurnScript: LuaCommand;
   private readonly finishTurnScript: LuaCommand;
   private readonly updateSessionScript: LuaCommand;
+  private readonly loadTurnScript: LuaCommand;
 
   constructor(redis: Redis, prefix: string, ttlSeconds: number) {
     this.redis = redis;
@@ -73,6 +81,7 @@ export class SessionStore {
     this.saveTurnScript = define('save-turn');
     this.finishTurnScript = define('finish-turn');
     this.updateSessionScript = define('update-session');
+    this.loadTurnScript = define('load-turn');
   }
 
   async createSession(session: SessionRecord): Promise<void> {
@@ -81,13 +90,22 @@ export class SessionStore {
   }
 
   async getSession(sessionId: string): Promise<SessionRecord | null> {
-    const fields = await this.redis.hgetall(this.keys.session(sessionId));
-    if (!fields.status) return null;
-    return SessionRecord.parse({
-      ...fields,
-      metadata: JSON.parse(fields.metadata ?? '{}'),
-      summarizedCount: fields.summarizedCount === undefined ? undefined : Number(fields.summarizedCount),
-    });
+    return parseSession(await this.redis.hgetall(this.keys.session(sessionId)));
+  }
+
+  /** The inbox head, the turn and its session in one round trip (what a router reads first). */
+  async loadTurnState(sessionId: string, turnId: string): Promise<TurnState> {
+    const [head, turn, flat] = (await this.loadTurnScript(
+      [this.keys.sessionInbox(sessionId), this.keys.turn(turnId), this.keys.session(sessionId)],
+      [],
+    )) as [string | null, string | null, string[]];
+    const fields: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
+    return {
+      head: head ?? null,
+      turn: turn === null ? null : TurnRecord.parse(JSON.parse(turn)),
+      session: parseSession(fields),
+    };
   }
 
   async getHistory(sessionId: string): Promise<HistoryMessage[]> {
@@ -221,6 +239,15 @@ export class SessionStore {
     const entries = await this.redis.xrange(this.keys.sessionEvents(sessionId), start, '+', 'COUNT', count);
     return entries.map(([id, fields]) => ({ id, event: SessionEvent.parse(JSON.parse(fields[1] ?? '{}')) }));
   }
+}
+
+function parseSession(fields: Record<string, string>): SessionRecord | null {
+  if (!fields.status) return null;
+  return SessionRecord.parse({
+    ...fields,
+    metadata: JSON.parse(fields.metadata ?? '{}'),
+    summarizedCount: fields.summarizedCount === undefined ? undefined : Number(fields.summarizedCount),
+  });
 }
 
 function serializeSession(session: SessionRecord): Record<string, string> {
