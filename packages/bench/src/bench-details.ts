@@ -14,6 +14,10 @@ export function formatDetails(report: BenchReport): string {
   list('Redis commands sent per one-tool turn, by command:', report.redis.tool.sentByCommand);
   list('Redis commands sent per one-tool turn, by connection:', report.redis.tool.sentByClient);
   list('Redis commands run inside scripts per one-tool turn:', report.redis.tool.inScriptsByCommand, 8);
+  list(
+    `Redis commands sent per one-tool turn at ${report.config.concurrency} at once, by connection:`,
+    report.redisConcurrent.sentByClient,
+  );
   list('Redis bytes per session after one one-tool turn, by key:', report.memoryBreakdown);
   const failures = Object.entries(report.systems).flatMap(([system, figures]) =>
     [

@@ -47,7 +47,10 @@ export interface BenchReport {
   /** False when the bench ran on a shared Redis: its command counts then are approximate. */
   ownRedis: boolean;
   systems: Record<SystemId, SystemFigures>;
+  /** Redis commands per turn, one turn at a time (the worst case: BullMQ's workers poll). */
   redis: Record<TurnKind, RedisTurnCost>;
+  /** The same for one-tool turns at `concurrency` at once, where a worker's polls find work. */
+  redisConcurrent: RedisTurnCost;
   /** The platform's idle-session memory by kind of key, in bytes per session. */
   memoryBreakdown: Record<string, number>;
   scaling: { workers: number; turnsPerSecond: number; p50Ms: number; failed: number }[];
@@ -102,10 +105,19 @@ export async function runBench(config: BenchConfig, log: Log = () => undefined):
     }
 
     log('redis commands per turn');
+    const countRedis = (kind: TurnKind, concurrency: number, turns: number) =>
+      measureRedisCost(
+        platform as BenchPlatform,
+        agents.platform,
+        { kind, concurrency, turns },
+        config,
+        redis,
+      );
     const redisCost = {
-      tool: await measureRedisCost(platform, agents.platform, 'tool', config, redis.own, redis.url),
-      direct: await measureRedisCost(platform, agents.platform, 'direct', config, redis.own, redis.url),
+      tool: await countRedis('tool', 1, config.redisTurns),
+      direct: await countRedis('direct', 1, config.redisTurns),
     };
+    const redisConcurrent = await countRedis('tool', config.concurrency, config.redisTurns * 8);
 
     log('memory per idle session');
     const memory = await measurePlatformMemory(platform, agents.platform, config);
@@ -176,6 +188,7 @@ export async function runBench(config: BenchConfig, log: Log = () => undefined):
       ownRedis: redis.own,
       systems,
       redis: redisCost,
+      redisConcurrent,
       memoryBreakdown: memory.breakdown,
       scaling,
       serviceErrors: [...platform.errors],
@@ -195,20 +208,14 @@ export async function runBench(config: BenchConfig, log: Log = () => undefined):
 async function measureRedisCost(
   platform: BenchPlatform,
   agent: AgentUnderTest,
-  kind: TurnKind,
+  phase: { kind: TurnKind; concurrency: number; turns: number },
   config: BenchConfig,
-  ownRedis: boolean,
-  url: string,
+  redis: { own: boolean; url: string },
 ): Promise<RedisTurnCost> {
   await settle(platform);
-  const monitor = await monitorCommands(url, { prefix: platform.prefix, ownRedis });
+  const monitor = await monitorCommands(redis.url, { prefix: platform.prefix, ownRedis: redis.own });
   const before = await commandStats(platform.redis);
-  const result = await runPhase(agent, {
-    kind,
-    concurrency: 1,
-    turns: config.redisTurns,
-    maxSeconds: config.phaseSeconds,
-  });
+  const result = await runPhase(agent, { ...phase, maxSeconds: config.phaseSeconds });
   await settle(platform);
   const after = await commandStats(platform.redis);
   const counted = await monitor.stop();

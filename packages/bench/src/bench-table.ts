@@ -68,13 +68,18 @@ export function benchTable(report: BenchReport): TableRow[] {
       ...(aim ? { aim } : {}),
     });
   const tool = report.redis.tool;
-  redisRow('Redis commands per one-tool turn, sent', tool.sentPerTurn, {
+  redisRow('Redis commands per one-tool turn, sent, one at a time', tool.sentPerTurn, {
     text: '≤ 30',
     met: tool.sentPerTurn <= 30,
   });
-  redisRow('Redis commands per one-tool turn, executed', tool.executedPerTurn);
-  redisRow('Redis commands per direct turn, sent', report.redis.direct.sentPerTurn);
-  redisRow('Redis commands per direct turn, executed', report.redis.direct.executedPerTurn);
+  redisRow('Redis commands per one-tool turn, executed, one at a time', tool.executedPerTurn);
+  redisRow(`Redis commands per one-tool turn, sent, ${c} at once`, report.redisConcurrent.sentPerTurn);
+  redisRow(
+    `Redis commands per one-tool turn, executed, ${c} at once`,
+    report.redisConcurrent.executedPerTurn,
+  );
+  redisRow('Redis commands per direct turn, sent, one at a time', report.redis.direct.sentPerTurn);
+  redisRow('Redis commands per direct turn, executed, one at a time', report.redis.direct.executedPerTurn);
 
   for (const step of report.scaling) {
     rows.push(
