@@ -42,7 +42,7 @@ export async function runPhase(agent: AgentUnderTest, options: PhaseOptions): Pr
   const perSession = options.turnsPerSession ?? TURNS_PER_SESSION;
   const sessionCount = Math.ceil(options.turns / perSession);
   const indexes = Array.from({ length: sessionCount }, () => nextSessionIndex++);
-  const ids = await mapLimited(indexes, 16, (index) => agent.openSession(index));
+  const ids = await mapLimited(indexes, 16, (index) => withRetries(() => agent.openSession(index)));
   const sessions = ids.map((id, i) => ({ id, index: indexes[i] ?? i }));
 
   const latencies: number[] = [];
@@ -81,6 +81,20 @@ export async function runPhase(agent: AgentUnderTest, options: PhaseOptions): Pr
       mean: round(latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length), 2),
     },
   };
+}
+
+/**
+ * A client may find its pooled keep-alive connection closed by the server the moment it reuses
+ * it (an idle pause between phases); opening a session is not timed, so it is simply tried again.
+ */
+async function withRetries<T>(attempt: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= attempts) throw error;
+    }
+  }
 }
 
 /** Session numbers are unique across phases, so no two phases share a conversation. */
