@@ -65,7 +65,8 @@ export async function startBenchPlatform(options: BenchPlatformOptions): Promise
   const onLine = (service: ServiceName, line: unknown) => {
     options.onLine?.(service, line);
     if (errors.length >= 20) return;
-    const level = typeof line === 'object' && line !== null ? (line as { level?: unknown }).level : 'error';
+    // Error events only: a warning printed by Node on stderr does not make a run broken.
+    const level = typeof line === 'object' && line !== null ? (line as { level?: unknown }).level : undefined;
     if (level === 'error' || level === 'fatal') errors.push(`[${service}] ${JSON.stringify(line)}`);
   };
   const running: RunningService[] = [];
