@@ -1,5 +1,4 @@
-import { type RedisKeys, redisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import { type RedisConnection, type RedisKeys, redisKeys } from '@agentops/core';
 import type { SpendScope } from './cost-ledger.ts';
 
 export interface CostBreakerView {
@@ -16,10 +15,10 @@ export interface CostBreakerView {
  * window, so it closes by itself when the day or hour rolls; the index only makes them listable.
  */
 export class CostBreakers {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisConnection, prefix: string) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { hashTagOf } from './keys.ts';
+import { parseRedisUrl } from './redis.ts';
 
 /**
  * Parses environment variables with a zod schema. A bad value stops the process at start with
@@ -40,15 +42,34 @@ export const envBool = (defaultValue: boolean) =>
   );
 
 /** Settings every process shares. */
-export const CommonEnv = z.object({
-  REDIS_URL: envString('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: envString('agentops').pipe(
-    z.string().regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only'),
-  ),
-  LOG_LEVEL: envString('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
-  SESSION_TTL_SECONDS: envInt(7 * 24 * 3600, { min: 60 }),
-  SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
-});
+export const CommonEnv = z
+  .object({
+    REDIS_URL: envString('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: envString('agentops').pipe(
+      z.string().regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only'),
+    ),
+    LOG_LEVEL: envString('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+    SESSION_TTL_SECONDS: envInt(7 * 24 * 3600, { min: 60 }),
+    SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
+  })
+  .superRefine((env, context) => {
+    let clustered: boolean;
+    try {
+      clustered = parseRedisUrl(env.REDIS_URL).kind === 'cluster';
+    } catch (error) {
+      context.addIssue({ code: 'custom', path: ['REDIS_URL'], message: (error as Error).message });
+      return;
+    }
+    // Without a hash tag the keys of one turn land in different slots, and the first Lua script or
+    // BullMQ flow that touches two of them fails with CROSSSLOT in the middle of a turn.
+    if (clustered && hashTagOf(env.REDIS_PREFIX) === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['REDIS_PREFIX'],
+        message: `must hold a hash tag on a Redis Cluster, such as {${env.REDIS_PREFIX.replace(/[{}]/g, '') || 'agentops'}}`,
+      });
+    }
+  });
 export type CommonEnv = z.infer<typeof CommonEnv>;
 
 export const envUrl = (defaultValue: string) =>
