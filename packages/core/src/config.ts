@@ -27,6 +27,14 @@ export function envInt(defaultValue: number, bounds: { min?: number; max?: numbe
   return z.preprocess((value) => (isUnset(value) ? defaultValue : value), schema);
 }
 
+/** An integer env var that may stay unset (undefined); empty strings count as unset. */
+export function envOptionalInt(bounds: { min?: number; max?: number } = {}) {
+  let schema = z.coerce.number().int();
+  if (bounds.min !== undefined) schema = schema.min(bounds.min);
+  if (bounds.max !== undefined) schema = schema.max(bounds.max);
+  return z.preprocess((value) => (isUnset(value) ? undefined : value), schema.optional());
+}
+
 /** Empty or blank counts as unset, so `PORT=" "` means the default, not port 0. */
 function isUnset(value: unknown): boolean {
   return value === undefined || (typeof value === 'string' && value.trim() === '');

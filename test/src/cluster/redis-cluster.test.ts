@@ -59,6 +59,28 @@ describe('the platform on a Redis Cluster of 3 masters', () => {
     expect(await response.json()).toMatchObject({ status: 'ready' });
   });
 
+  it('a worker answers its orchestrator probes on HEALTH_PORT once connected to the cluster', async () => {
+    let healthPort: unknown;
+    const budget = await startService({
+      name: 'budget',
+      env: { ...process.env, REDIS_URL: platform.redisUrl, REDIS_PREFIX: platform.prefix, HEALTH_PORT: '0' },
+      onLine: (_name, line) => {
+        if (typeof line === 'object' && line.msg === 'health endpoint listening')
+          healthPort = line.healthPort;
+      },
+    });
+    try {
+      expect(typeof healthPort).toBe('number');
+      const base = `http://127.0.0.1:${String(healthPort)}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: true, worker: true } });
+    } finally {
+      expect(await budget.stop(10_000)).toBe(0);
+    }
+  });
+
   it('refuses to start a service whose prefix has no hash tag, naming REDIS_PREFIX', async () => {
     const started = startService({
       name: 'budget',
