@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * and its Lua scripts (skeleton), tool contracts with breakers and confirmations, ordering and
  * backpressure with two routers, crash recovery of stalled jobs, SIGTERM under load, a fault mix,
  * the escalation desk (its queue, scripts and SSE over pub/sub), token budgets, and what only a
- * cluster shows (cluster/*.test.ts). Files left out build their own connections from a plain
+ * cluster shows (cluster/*.test.ts: one slot, probes, the prefix check, a master failover). Files left out build their own connections from a plain
  * URL (budgets, incident-replay) or restart a single Redis (redis-restart).
  */
 export default defineConfig({

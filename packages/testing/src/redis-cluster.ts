@@ -12,19 +12,28 @@ export interface LocalRedisCluster {
   /** `redis-cluster://127.0.0.1:p1,127.0.0.1:p2,…`, the REDIS_URL the services take. */
   url: string;
   ports: number[];
+  /** The port of the master that serves a key's slot now. */
+  masterOf(key: string): Promise<number>;
+  /** kill -9 of one node, as a crashed host. */
+  killNode(port: number): Promise<void>;
+  /** Resolves once every live node holds a dead master failed and every slot served again. */
+  waitForFailover(deadPort: number, timeoutMs?: number): Promise<void>;
   /** Stops every node and removes their data. */
   stop(): Promise<void>;
 }
 
 /**
- * A throwaway Redis Cluster of `masters` nodes (no replicas) from the `redis-server` and
- * `redis-cli` on PATH: ports in a free range (each node also needs its bus port, +10000), data
- * in a temp folder, slots assigned by `redis-cli --cluster create`. Resolves once every node
- * sees every slot served.
+ * A throwaway Redis Cluster of `masters` masters with `replicas` replicas each, from the
+ * `redis-server` and `redis-cli` on PATH: ports in a free range (each node also needs its bus
+ * port, +10000), data in a temp folder, slots assigned by `redis-cli --cluster create`. Resolves
+ * once every node sees every slot served.
  */
-export async function startRedisCluster(options: { masters?: number } = {}): Promise<LocalRedisCluster> {
+export async function startRedisCluster(
+  options: { masters?: number; replicas?: number; nodeTimeoutMs?: number } = {},
+): Promise<LocalRedisCluster> {
   const masters = options.masters ?? 3;
-  const ports = await freePortRange(masters);
+  const replicas = options.replicas ?? 0;
+  const ports = await freePortRange(masters * (1 + replicas));
   const dir = mkdtempSync(join(tmpdir(), 'agentops-cluster-'));
   const nodes: ChildProcess[] = [];
   // A test runner that exits without its teardown must not leave servers behind.
@@ -51,14 +60,18 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
           'yes',
           '--cluster-config-file',
           `nodes-${port}.conf`,
+          // How long a master may be unreachable before its replica takes over.
           '--cluster-node-timeout',
-          '5000',
+          String(options.nodeTimeoutMs ?? 5_000),
           '--dir',
           dir,
           '--save',
           '',
           '--appendonly',
           'no',
+          // A replica is synced at once, not after the default 5 s pause that waits for more replicas.
+          '--repl-diskless-sync-delay',
+          '0',
         ],
         { stdio: 'ignore' },
       );
@@ -80,17 +93,58 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
       'create',
       ...ports.map((port) => `127.0.0.1:${port}`),
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     await Promise.all(
-      ports.map((port) => waitFor(() => seesWholeCluster(port, masters), `node ${port} sees the cluster`)),
+      ports.map((port) =>
+        waitFor(() => seesWholeCluster(port, ports.length), `node ${port} sees the cluster`),
+      ),
     );
+    // A replica that has not synced yet cannot take over from its master.
+    await Promise.all(ports.map((port) => waitFor(() => replicaInSync(port), `node ${port} is in sync`)));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: `redis-cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`, ports, stop };
+  const alive = () =>
+    ports.filter((_, index) => nodes[index]?.exitCode === null && !nodes[index]?.signalCode);
+  return {
+    url: `redis-cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`,
+    ports,
+    masterOf: async (key) => {
+      for (const port of alive()) {
+        const owner = await withNode(port, async (redis) => {
+          const slot = Number(await redis.cluster('KEYSLOT', key));
+          return masterServing(String(await redis.cluster('NODES')), slot);
+        });
+        if (owner !== undefined) return owner;
+      }
+      throw new Error(`no live node knows the master of ${key}`);
+    },
+    killNode: async (port) => {
+      const node = nodes[ports.indexOf(port)];
+      if (!node) throw new Error(`no node on port ${port}`);
+      const exited = new Promise((resolve) => node.once('close', resolve));
+      node.kill('SIGKILL');
+      await exited;
+    },
+    waitForFailover: async (deadPort, timeoutMs = 30_000) => {
+      const failedOver = async (port: number) => {
+        const nodes = await withNode(port, (redis) => redis.cluster('NODES'));
+        const dead = String(nodes ?? '')
+          .split('\n')
+          .find((line) => line.split(' ')[1]?.startsWith(`127.0.0.1:${deadPort}@`));
+        return (dead?.split(' ')[2] ?? '').includes('fail') && (await servesEverySlot(port));
+      };
+      await Promise.all(
+        alive().map((port) =>
+          waitFor(() => failedOver(port), `node ${port} sees ${deadPort} replaced`, timeoutMs),
+        ),
+      );
+    },
+    stop,
+  };
 }
 
 async function stopNode(node: ChildProcess): Promise<void> {
@@ -142,15 +196,41 @@ async function withNode<T>(port: number, use: (redis: Redis) => Promise<T>): Pro
 
 const answers = async (port: number) => (await withNode(port, (redis) => redis.ping())) === 'PONG';
 
-async function seesWholeCluster(port: number, masters: number): Promise<boolean> {
+async function clusterInfo(port: number): Promise<((name: string) => string | undefined) | undefined> {
   const info = await withNode(port, (redis) => redis.cluster('INFO'));
-  if (typeof info !== 'string') return false;
-  const field = (name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
-  return (
-    field('cluster_state') === 'ok' &&
-    field('cluster_slots_ok') === '16384' &&
-    Number(field('cluster_known_nodes')) === masters
-  );
+  if (typeof info !== 'string') return undefined;
+  return (name) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
+}
+
+async function servesEverySlot(port: number): Promise<boolean> {
+  const field = await clusterInfo(port);
+  return field?.('cluster_state') === 'ok' && field('cluster_slots_ok') === '16384';
+}
+
+async function seesWholeCluster(port: number, nodes: number): Promise<boolean> {
+  const field = await clusterInfo(port);
+  return (await servesEverySlot(port)) && Number(field?.('cluster_known_nodes')) === nodes;
+}
+
+/** True for a master, and for a replica whose link to its master is up. */
+async function replicaInSync(port: number): Promise<boolean> {
+  const info = await withNode(port, (redis) => redis.info('replication'));
+  return typeof info === 'string' && (/^role:master/m.test(info) || /^master_link_status:up/m.test(info));
+}
+
+/** The port of the healthy master whose slot ranges hold `slot`, from CLUSTER NODES. */
+function masterServing(nodes: string, slot: number): number | undefined {
+  for (const line of nodes.split('\n')) {
+    const [, address = '', flags = '', , , , , , ...slots] = line.split(' ');
+    if (!flags.split(',').includes('master') || flags.includes('fail')) continue;
+    for (const range of slots) {
+      const [from, to = from] = range.split('-').map(Number);
+      if (from !== undefined && to !== undefined && slot >= from && slot <= to) {
+        return Number(address.split('@')[0]?.split(':')[1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {

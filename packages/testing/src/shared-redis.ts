@@ -15,7 +15,7 @@ export function connectTestRedis(): Redis {
 /** Deletes every key under the prefix (SCAN, never FLUSHDB: the Redis is shared). */
 export async function deleteKeys(redis: Redis | Cluster, prefix: string): Promise<number> {
   let deleted = 0;
-  for (const node of scanTargets(redis)) {
+  for (const node of await scanTargets(redis)) {
     for await (const keys of scanKeys(node, prefix)) {
       // One DEL per key: keys of different slots cannot share a command on a cluster.
       if (keys.length > 0)
@@ -27,15 +27,23 @@ export async function deleteKeys(redis: Redis | Cluster, prefix: string): Promis
 
 export async function countKeys(redis: Redis | Cluster, prefix: string): Promise<number> {
   let count = 0;
-  for (const node of scanTargets(redis)) {
+  for (const node of await scanTargets(redis)) {
     for await (const keys of scanKeys(node, prefix)) count += keys.length;
   }
   return count;
 }
 
-/** SCAN sees one server's keys: on a cluster, every master is scanned. */
-function scanTargets(redis: Redis | Cluster): Redis[] {
-  return 'isCluster' in redis && redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
+/**
+ * SCAN sees one server's keys: on a cluster, every master is scanned, as the cluster knows them
+ * now (a client that sat idle through a failover still lists the dead master and not the new one).
+ */
+async function scanTargets(redis: Redis | Cluster): Promise<Redis[]> {
+  if (!('isCluster' in redis && redis.isCluster)) return [redis as Redis];
+  const cluster = redis as Cluster;
+  await new Promise<void>((resolve, reject) =>
+    cluster.refreshSlotsCache((error) => (error ? reject(error) : resolve())),
+  );
+  return cluster.nodes('master');
 }
 
 async function* scanKeys(redis: Redis, prefix: string): AsyncGenerator<string[]> {
