@@ -1,4 +1,5 @@
 import { type RedisConnection, type RedisKeys, redisKeys } from '@agentops/core';
+import { traceBreakerTransition } from '@agentops/telemetry';
 import type { SpendScope } from './cost-ledger.ts';
 
 export interface CostBreakerView {
@@ -81,6 +82,7 @@ export class CostBreakers {
       .pexpire(breaker, ttlMs)
       .zadd(this.keys.costBreakerIndex, nowMs + ttlMs, breaker)
       .exec()) as [[Error | null, number]];
+    if (created === 1) traceBreakerTransition({ scope, key, transition: 'opened', reason });
     return created === 1;
   }
 
@@ -92,6 +94,7 @@ export class CostBreakers {
       .del(breaker)
       .zrem(this.keys.costBreakerIndex, breaker)
       .exec()) as [[Error | null, number]];
+    if (deleted === 1) traceBreakerTransition({ scope, key, transition: 'reset' });
     return deleted === 1;
   }
 }

@@ -73,6 +73,13 @@ describe('loadEnv', () => {
     expect(loadEnv(CommonEnv, { REDIS_PREFIX: 'agentops' }).REDIS_PREFIX).toBe('agentops');
   });
 
+  it('checks the pair in any schema that holds both, such as one picked from CommonEnv', () => {
+    const picked = CommonEnv.pick({ REDIS_URL: true, REDIS_PREFIX: true });
+    const cluster = { REDIS_URL: 'redis-cluster://10.0.0.1:7000' };
+    expect(configErrorOf(() => loadEnv(picked, cluster)).message).toContain('REDIS_PREFIX');
+    expect(loadEnv(picked, { ...cluster, REDIS_PREFIX: '{p}' })).toEqual({ ...cluster, REDIS_PREFIX: '{p}' });
+  });
+
   it('names REDIS_URL when a cluster node is not host:port', () => {
     const error = configErrorOf(() =>
       loadEnv(CommonEnv, { REDIS_URL: 'redis-cluster://a:1,b:x', REDIS_PREFIX: '{p}' }),

@@ -12,11 +12,33 @@ export function loadEnv<Schema extends z.ZodType>(
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<Schema> {
   const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`,
-  );
-  throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  const problems = parsed.success
+    ? redisSettingProblems(parsed.data)
+    : parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  return parsed.data as z.infer<Schema>;
+}
+
+/**
+ * REDIS_URL and REDIS_PREFIX checked together, for every schema that holds them (a refinement on
+ * CommonEnv would forbid `.pick()` and `.omit()` on it). On a Redis Cluster the prefix must be a
+ * hash tag: without one the keys of a turn land in different slots, and the first Lua script or
+ * BullMQ flow that touches two of them fails with CROSSSLOT in the middle of a turn.
+ */
+function redisSettingProblems(settings: unknown): string[] {
+  if (typeof settings !== 'object' || settings === null || !('REDIS_URL' in settings)) return [];
+  let clustered: boolean;
+  try {
+    clustered = parseRedisUrl(String(settings.REDIS_URL)).kind === 'cluster';
+  } catch (error) {
+    return [`  REDIS_URL: ${(error as Error).message}`];
+  }
+  if (!clustered || !('REDIS_PREFIX' in settings)) return [];
+  const prefix = String(settings.REDIS_PREFIX);
+  if (hashTagOf(prefix) !== undefined) return [];
+  return [
+    `  REDIS_PREFIX: must hold a hash tag on a Redis Cluster, such as {${prefix.replace(/[{}]/g, '') || 'agentops'}}`,
+  ];
 }
 
 /** An integer env var with a default; empty strings count as unset. */
@@ -50,34 +72,15 @@ export const envBool = (defaultValue: boolean) =>
   );
 
 /** Settings every process shares. */
-export const CommonEnv = z
-  .object({
-    REDIS_URL: envString('redis://127.0.0.1:6379'),
-    REDIS_PREFIX: envString('agentops').pipe(
-      z.string().regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only'),
-    ),
-    LOG_LEVEL: envString('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
-    SESSION_TTL_SECONDS: envInt(7 * 24 * 3600, { min: 60 }),
-    SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
-  })
-  .superRefine((env, context) => {
-    let clustered: boolean;
-    try {
-      clustered = parseRedisUrl(env.REDIS_URL).kind === 'cluster';
-    } catch (error) {
-      context.addIssue({ code: 'custom', path: ['REDIS_URL'], message: (error as Error).message });
-      return;
-    }
-    // Without a hash tag the keys of one turn land in different slots, and the first Lua script or
-    // BullMQ flow that touches two of them fails with CROSSSLOT in the middle of a turn.
-    if (clustered && hashTagOf(env.REDIS_PREFIX) === undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['REDIS_PREFIX'],
-        message: `must hold a hash tag on a Redis Cluster, such as {${env.REDIS_PREFIX.replace(/[{}]/g, '') || 'agentops'}}`,
-      });
-    }
-  });
+export const CommonEnv = z.object({
+  REDIS_URL: envString('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: envString('agentops').pipe(
+    z.string().regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only'),
+  ),
+  LOG_LEVEL: envString('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  SESSION_TTL_SECONDS: envInt(7 * 24 * 3600, { min: 60 }),
+  SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
+});
 export type CommonEnv = z.infer<typeof CommonEnv>;
 
 export const envUrl = (defaultValue: string) =>

@@ -39,7 +39,7 @@ import {
   worstCaseCostMicros,
 } from '@agentops/llm';
 import type { SessionStore } from '@agentops/sessions';
-import type { Logger } from '@agentops/telemetry';
+import { type Logger, traceTurnEnd } from '@agentops/telemetry';
 import { fitToContextWindow } from './context-window.ts';
 import { callChosenModel, type ModelCallSettings } from './model-call.ts';
 import type { ModelChooser } from './model-choice.ts';
@@ -502,6 +502,14 @@ export class TurnEngine {
    * Moves a gated call on according to the person's decision. Returns how to wait, or undefined
    * when the decision has been written into the history and the model may continue.
    */
+  /** True while the turn waits for a person's decision that has not been made yet. */
+  async isAwaitingDecision(turnId: string): Promise<boolean> {
+    const turn = await this.deps.sessions.getTurn(turnId);
+    if (!turn?.awaiting) return false;
+    const record = await this.deps.confirmations.get(turn.awaiting.confirmationId);
+    return record?.status === 'pending';
+  }
+
   private async settleConfirmation(turn: TurnRecord, job: TurnJobContext): Promise<StepOutcome | undefined> {
     const awaiting = turn.awaiting;
     if (!awaiting) return undefined;
@@ -820,6 +828,7 @@ export class TurnEngine {
       messages: [...(options.before ?? []), { role, content: reply, turnId: turn.turnId, at }],
       events: [{ type: 'message', role, content: reply, turnId: turn.turnId, at }, statusEvent(turn)],
     });
+    traceTurnEnd(turn);
     this.deps.logger.info(
       {
         sessionId: turn.sessionId,

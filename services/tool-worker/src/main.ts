@@ -15,7 +15,7 @@ import {
   toolQueueName,
 } from '@agentops/core';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady } from '@agentops/telemetry';
+import { createLogger, logReady, startTelemetry } from '@agentops/telemetry';
 import {
   BUILTIN_TOOL_NAMES,
   contractBackoff,
@@ -35,6 +35,13 @@ const env = loadEnv(
   }),
 );
 const logger = createLogger('tool-worker', env.LOG_LEVEL);
+const telemetry = startTelemetry({
+  service: 'tool-worker',
+  redisUrl: env.REDIS_URL,
+  prefix: env.REDIS_PREFIX,
+  sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+  logger,
+});
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
 const connection = createWorkerConnection(env.REDIS_URL, 'tool-worker');
 const prefix = env.REDIS_PREFIX;
@@ -89,6 +96,7 @@ const health = startHealthServer(env, logger, {
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await Promise.all(workers.map((worker) => closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS)));
   await Promise.all([...queues.values()].map((queue) => queue.close()));
+  await telemetry.shutdown();
   await closeRedis(connection);
   await health?.close();
 });

@@ -45,8 +45,10 @@ export function confirmationRoutes(deps: ApiDeps): Router {
           },
           'confirmation decided',
         );
-        await wakeTurnJob(deps, record.turnId);
       }
+      // Also on a repeated decision: waking a turn that is already awake is harmless, and it
+      // heals a wake-up that was lost.
+      await wakeTurnJob(deps, record.turnId);
       const turn = await deps.sessions.getTurn(record.turnId);
       if (!turn) throw problems.notFound(`Turn ${record.turnId}`);
       // The turn still shows this confirmation until the router takes the decision up.
