@@ -1,6 +1,12 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { defineLuaCommand, type LuaCommand, type RedisKeys, readLuaScript, redisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import {
+  defineLuaCommand,
+  type LuaCommand,
+  type RedisConnection,
+  type RedisKeys,
+  readLuaScript,
+  redisKeys,
+} from '@agentops/core';
 import { z } from 'zod';
 import { ATTR } from './attributes.ts';
 
@@ -51,7 +57,7 @@ export class SessionSpanWriter {
   private inFlight = new Set<Promise<void>>();
 
   constructor(
-    redis: Redis,
+    redis: RedisConnection,
     prefix: string,
     ttlSeconds: number,
     onError: (error: unknown) => void,
@@ -105,10 +111,10 @@ export class SessionSpanWriter {
 
 /** Reads a session's spans, oldest first. */
 export class SessionTraceStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisConnection, prefix: string) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
   }

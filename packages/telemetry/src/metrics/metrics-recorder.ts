@@ -1,5 +1,11 @@
-import { defineLuaCommand, type LuaCommand, type RedisKeys, readLuaScript, redisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import {
+  defineLuaCommand,
+  type LuaCommand,
+  type RedisConnection,
+  type RedisKeys,
+  readLuaScript,
+  redisKeys,
+} from '@agentops/core';
 import {
   bucketMs,
   bucketStart,
@@ -40,7 +46,7 @@ interface RollingEntry {
  * figure and save most of the round trips.
  */
 export class MetricsRecorder {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly fineBucketMs: number;
   private readonly batchWindowMs: number;
@@ -48,7 +54,11 @@ export class MetricsRecorder {
   private readonly sessionTurn: LuaCommand;
   private pending: { entries: Map<string, RollingEntry>; written: Promise<void> } | undefined;
 
-  constructor(redis: Redis, prefix: string, options: { fineBucketMs: number; batchWindowMs?: number }) {
+  constructor(
+    redis: RedisConnection,
+    prefix: string,
+    options: { fineBucketMs: number; batchWindowMs?: number },
+  ) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.fineBucketMs = options.fineBucketMs;
