@@ -43,6 +43,15 @@ export function redisKeys(prefix: string) {
       `${prefix}:breaker:cost:${scope}:${key}`,
     /** Every open cost breaker, scored by when it closes by itself, for `GET /v1/breakers`. */
     costBreakerIndex: `${prefix}:breakers:cost`,
+    /**
+     * Prompt-injection detections, all time: a hash of `<source>:<action>` (source `user` or
+     * `tool`, action `logged`, `marked`, `stripped`, `blocked`) to a count, for the metrics layer.
+     */
+    injectionDetections: `${prefix}:security:injection-detections`,
+    /** Replies and tool arguments withheld because they carried the system prompt: `<where>:<via>` to a count. */
+    promptLeaks: `${prefix}:security:prompt-leaks`,
+    /** One API key's requests in one rate-limit window (`window` is its index since the epoch). */
+    rateLimit: (keyId: string, window: number) => `${prefix}:rate:${keyId}:${window}`,
     /** Pub/sub channel on which turn and session changes are announced to API processes. */
     eventsChannel: `${prefix}:events`,
   };

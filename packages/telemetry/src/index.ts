@@ -1,1 +1,3 @@
 export * from './logger.ts';
+export * from './redaction.ts';
+export * from './verbatim-spans.ts';

@@ -1,29 +1,19 @@
 import { type Logger, pino } from 'pino';
+import { redactLogObject } from './redaction.ts';
 
 export type { Logger } from 'pino';
-
-/**
- * Paths that may carry credentials. Redaction is by path because a log line is an event with
- * stable field names (STYLE rule 12), never a string we would have to scan.
- */
-const REDACTED_PATHS = [
-  'authorization',
-  'apiKey',
-  'key',
-  'password',
-  'headers.authorization',
-  'req.headers.authorization',
-  '*.apiKey',
-  '*.authorization',
-];
 
 export function createLogger(service: string, level = 'info'): Logger {
   return pino({
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      // Credentials by field name; secrets, canaries, contact details and system-prompt copies by
+      // value (see redaction.ts).
+      log: (object) => redactLogObject(object) as Record<string, unknown>,
+    },
   });
 }
 
