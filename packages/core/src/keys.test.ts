@@ -21,7 +21,7 @@ describe('redisKeys', () => {
       keys.idempotency('tenant', 'scope', 'h'),
       keys.injectionDetections,
       keys.promptLeaks,
-      keys.rateLimit('key_1', 42),
+      keys.rateLimit('key_1'),
       keys.eventsChannel,
     ];
     for (const key of all) expect(key.startsWith('{acme}:')).toBe(true);

@@ -50,8 +50,8 @@ export function redisKeys(prefix: string) {
     injectionDetections: `${prefix}:security:injection-detections`,
     /** Replies and tool arguments withheld because they carried the system prompt: `<where>:<via>` to a count. */
     promptLeaks: `${prefix}:security:prompt-leaks`,
-    /** One API key's requests in one rate-limit window (`window` is its index since the epoch). */
-    rateLimit: (keyId: string, window: number) => `${prefix}:rate:${keyId}:${window}`,
+    /** One API key's request counts for the sliding-window rate limit (a hash; expires after two windows). */
+    rateLimit: (keyId: string) => `${prefix}:rate-limit:${keyId}`,
     /** Pub/sub channel on which turn and session changes are announced to API processes. */
     eventsChannel: `${prefix}:events`,
   };

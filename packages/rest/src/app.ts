@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiDeps } from './api-deps.ts';
+import { identifyCaller } from './api-keys.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { ProblemError, problems, sendProblem } from './problem.ts';
 import { breakerRoutes } from './routes/breakers.ts';
@@ -10,6 +11,7 @@ import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { supportConsoleRoutes } from './routes/support-console.ts';
 import { turnRoutes } from './routes/turns.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -18,7 +20,11 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
   app.use(requestLog(deps));
+  // Named once per request, then limited per key before the body is even read.
+  app.use(identifyCaller(deps.registry));
+  app.use(deps.rateLimiter.middleware());
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: false }));
 
   app.use(healthRoutes(deps));

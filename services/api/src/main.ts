@@ -15,15 +15,18 @@ import {
   redisKeys,
 } from '@agentops/core';
 import { createEscalationProcessor, EscalationDesk } from '@agentops/escalations';
+import { AgentGuard } from '@agentops/guard';
 import {
   ApiKeyRegistry,
   ApiKeysSetting,
   createApiApp,
+  createApiServer,
   IdempotencyStore,
+  KeyRateLimiter,
   SessionSignals,
 } from '@agentops/rest';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady } from '@agentops/telemetry';
+import { createLogger, logReady, protectInLogs } from '@agentops/telemetry';
 import { ToolGuards } from '@agentops/tools';
 import { Queue, Worker } from 'bullmq';
 import { createBreakerBoard } from './breaker-board.ts';
@@ -38,6 +41,14 @@ const env = loadEnv(
     IDEMPOTENCY_TTL_SECONDS: envInt(24 * 3_600, { min: 60 }),
     CONTRACTS_DIR: envString('').optional(),
     ESCALATION_TTL_SECONDS: envInt(7 * 24 * 3_600, { min: 60 }),
+    RATE_LIMIT_PER_KEY: envInt(6_000, { min: 0 }),
+    RATE_LIMIT_WINDOW_SECONDS: envInt(60, { min: 1, max: 3_600 }),
+    HTTP_HEADERS_TIMEOUT_MS: envInt(10_000, { min: 100, max: 120_000 }),
+    HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 300_000 }),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(5_000, { min: 100, max: 120_000 }),
+  }).refine((settings) => settings.HTTP_HEADERS_TIMEOUT_MS <= settings.HTTP_REQUEST_TIMEOUT_MS, {
+    message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS',
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
   }),
 );
 const logger = createLogger('api', env.LOG_LEVEL);
@@ -48,6 +59,7 @@ if (env.API_KEYS.length === 0) {
   );
 }
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
+protectInLogs([...contracts.agents.values()].map((agent) => agent.system_prompt));
 const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
 const redis = createCommandConnection(env.REDIS_URL, 'api');
 const queueConnection = createWorkerConnection(env.REDIS_URL, 'api-queues');
@@ -86,6 +98,11 @@ const app = createApiApp({
   turnsQueue,
   idempotency: new IdempotencyStore(redis, keys, env.IDEMPOTENCY_TTL_SECONDS),
   signals,
+  rateLimiter: new KeyRateLimiter(redis, prefix, {
+    requests: env.RATE_LIMIT_PER_KEY,
+    windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+  }),
+  guard: new AgentGuard({ redis, prefix, logger, agents: contracts.agents }),
   agents: new Set(contracts.agents.keys()),
   requiredQueues: [turnsQueue, usageQueue, escalationsQueue],
   settings: {
@@ -101,9 +118,12 @@ const app = createApiApp({
 });
 
 await signals.start();
-// Express 5 also calls this back on a listen error; only a bound server is ready.
-const server = app.listen(env.PORT, env.HOST, (error?: Error) => {
-  if (error) return;
+const server = createApiServer(app, {
+  headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+});
+server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   logReady(logger, { port, host: env.HOST, keys: env.API_KEYS.length });

@@ -15,16 +15,12 @@ import {
   type UsageEvent,
 } from '@agentops/core';
 import { EscalationPublisher } from '@agentops/escalations';
+import { AgentGuard } from '@agentops/guard';
 import { createModelProviders, enabledModels, ProviderEnv, providerSettingsFromEnv } from '@agentops/llm';
 import { CostAwareRouter } from '@agentops/routing';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady } from '@agentops/telemetry';
-import {
-  createTurnJobProcessor,
-  endFailedTurnJob,
-  formatToolResultAsJson,
-  TurnEngine,
-} from '@agentops/turn-engine';
+import { createLogger, logReady, protectInLogs } from '@agentops/telemetry';
+import { createTurnJobProcessor, endFailedTurnJob, TurnEngine } from '@agentops/turn-engine';
 import { Queue, Worker } from 'bullmq';
 
 const env = loadEnv(
@@ -47,6 +43,8 @@ const logger = createLogger('router', env.LOG_LEVEL);
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
 const connection = createWorkerConnection(env.REDIS_URL, 'router');
 const prefix = env.REDIS_PREFIX;
+protectInLogs([...contracts.agents.values()].map((agent) => agent.system_prompt));
+const guard = new AgentGuard({ redis: connection, prefix, logger, agents: contracts.agents });
 
 const sessions = new SessionStore(connection, prefix, env.SESSION_TTL_SECONDS);
 const confirmations = new ConfirmationStore(connection, prefix, env.SESSION_TTL_SECONDS);
@@ -95,7 +93,8 @@ const engine = new TurnEngine({
       backoff: { type: 'exponential', delay: 1_000 },
     });
   },
-  formatToolResult: formatToolResultAsJson,
+  formatToolResult: guard.formatToolResult,
+  guard,
   logger,
   settings: {
     maxStepsPerTurn: env.MAX_STEPS_PER_TURN,

@@ -13,7 +13,7 @@ import {
   toolQueueName,
 } from '@agentops/core';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady } from '@agentops/telemetry';
+import { createLogger, logReady, protectInLogs } from '@agentops/telemetry';
 import {
   BUILTIN_TOOL_NAMES,
   contractBackoff,
@@ -33,6 +33,7 @@ const env = loadEnv(
 );
 const logger = createLogger('tool-worker', env.LOG_LEVEL);
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
+protectInLogs([...contracts.agents.values()].map((agent) => agent.system_prompt));
 const connection = createWorkerConnection(env.REDIS_URL, 'tool-worker');
 const prefix = env.REDIS_PREFIX;
 
