@@ -1,4 +1,11 @@
-import { FLAG_THRESHOLD, INJECTION_RULES, type InjectionRule, type TextSource } from './injection-rules.ts';
+import { classifierProbability } from './injection-classifier.ts';
+import {
+  CLASSIFIER_WEIGHTS,
+  FLAG_THRESHOLD,
+  INJECTION_RULES,
+  type InjectionRule,
+  type TextSource,
+} from './injection-rules.ts';
 import { normalizeForDetection, undoLeetspeak } from './normalize.ts';
 
 export interface InjectionFinding {
@@ -18,13 +25,28 @@ const RULES = INJECTION_RULES.map((rule) => ({
   pattern: new RegExp(rule.pattern.source, rule.pattern.flags.replace('g', '')),
 }));
 
+/** Findings of recent texts: a tool result is scored again at every later step of its turn. */
+const recent = new Map<string, InjectionFinding>();
+const RECENT_CAPACITY = 2_000;
+
 /**
  * Scores text for signs that it tries to steer the agent: rules over a normalised reading (NFKC,
- * no invisible characters, homoglyphs folded, spaced letters joined) and a leetspeak-undone one.
- * Deterministic and fast (a few regular expressions with bounded repetition), so it runs on every
- * user message and every tool output without a model call.
+ * no invisible characters, homoglyphs folded, spaced letters joined) and a leetspeak-undone one,
+ * plus a small local classifier's vote. Deterministic and fast (regular expressions with bounded
+ * repetition and one sparse dot product), so it runs on every user message and every tool output
+ * without a model call.
  */
 export function detectInjection(text: string, source: TextSource): InjectionFinding {
+  const key = `${source}\u0000${text}`;
+  const known = recent.get(key);
+  if (known) return known;
+  const finding = score(text, source);
+  if (recent.size >= RECENT_CAPACITY) recent.delete(recent.keys().next().value as string);
+  recent.set(key, finding);
+  return finding;
+}
+
+function score(text: string, source: TextSource): InjectionFinding {
   const raw = text.length > MAX_SCANNED_CHARACTERS ? text.slice(0, MAX_SCANNED_CHARACTERS) : text;
   const normalized = normalizeForDetection(raw);
   const leet = undoLeetspeak(normalized);
@@ -35,6 +57,9 @@ export function detectInjection(text: string, source: TextSource): InjectionFind
     const weight = rule.weight[source] * (rule.scale?.(match) ?? 1);
     if (weight > 0) matched.push({ id: rule.id, weight });
   }
+  const probability = classifierProbability(normalized);
+  const vote = CLASSIFIER_WEIGHTS.find((step) => probability >= step.probability);
+  if (vote) matched.push({ id: 'classifier', weight: vote.weight });
   matched.sort((a, b) => b.weight - a.weight);
   const score = Math.round(matched.reduce((sum, rule) => sum + rule.weight, 0) * 100) / 100;
   return { score, flagged: score >= FLAG_THRESHOLD, rules: matched.map((rule) => rule.id) };

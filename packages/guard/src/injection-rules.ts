@@ -23,6 +23,15 @@ export interface InjectionRule {
 
 export const FLAG_THRESHOLD = 3;
 
+/**
+ * The local classifier's vote (injection-classifier.ts), by its probability: one more sign, never
+ * enough alone, because it was trained on general chat and fires on ordinary support phrases.
+ */
+export const CLASSIFIER_WEIGHTS: readonly { probability: number; weight: number }[] = [
+  { probability: 0.9, weight: 1.5 },
+  { probability: 0.7, weight: 1 },
+];
+
 /** Instructions that are not the agent's: delivery, care, assembly… ("ignore the previous delivery instructions"). */
 const MUNDANE_INSTRUCTIONS =
   '(?<!\\b(?:delivery|shipping|courier|driver|care|washing|assembly|return|returns|packing|installation|setup|set-up|cleaning|gift|wrapping|parking|access|door|drop-off|pickup|pick-up)\\s)';
@@ -38,9 +47,10 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     scale: firstPersonScale,
     pattern: new RegExp(
       "\\b(?:ignore|disregard|forget|override|overrule|bypass|abandon|set aside|(?:do not|don't|stop) (?:follow(?:ing)?|obey(?:ing)?))\\b" +
-        '[^.!?\\n]{0,40}?\\b(?:previous|prior|above|earlier|preceding|foregoing|original|initial|all|any|every|your|system|existing|safety)\\b' +
+        '(?:[^.!?\\n]{0,40}?\\b(?:previous|prior|above|earlier|preceding|foregoing|original|initial|all|any|every|your|system|existing|safety)\\b' +
         `[^.!?\\n]{0,30}?${MUNDANE_INSTRUCTIONS}\\b(?:instructions?|rules|directives|prompts?|guidelines|guardrails|programming|restrictions|policies)\\b` +
-        '(?!\\s+(?:I|we)\\s+(?:gave|sent|wrote|left|added|provided|made|mentioned))',
+        '(?!\\s+(?:I|we)\\s+(?:gave|sent|wrote|left|added|provided|made|mentioned))' +
+        "|[^.!?\\n]{0,20}?\\b(?:instructions?|rules|directives|prompts?|guidelines|what|everything|anything)\\s+(?:you (?:were|have been|'ve been) (?:given|told|trained)|(?:the )?(?:operator|developer|system|admin|company) (?:told|gave|said)))",
       'i',
     ),
   },
@@ -62,19 +72,19 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     weight: { user: 2.5, tool: 3 },
     leet: true,
     pattern:
-      /\b(?:new|updated|revised|real|actual|true|hidden|secret|priority)\s+(?:instructions?|task|directives?|objective|system prompt|rules)\b\s*(?:for (?:the |any )?(?:ai|assistant|agent|model|bot|llm)s?\s*)?[:\-–—]/i,
+      /\b(?:new|updated|revised|real|actual|true|hidden|secret|priority)\s+(?:instructions?|task|directives?|objective|system prompt|rules?|policy from (?:hq|headquarters|management|it))\b\s*(?:for (?:the |any |all )?(?:[a-z]+ ){0,2}(?:ai|assistant|agent|model|bot|llm)s?\s*)?[:\-–—]/i,
   },
   {
     id: 'addressed_to_the_ai',
     weight: { user: 1.5, tool: 2.5 },
     pattern:
-      /\b(?:(?:note|message|instructions?|attention|reminder|memo) (?:to|for) (?:the |any |all )?(?:[a-z]+ )?(?:ai|assistant|agent|chatbot|bot|llm|language model|model)s?\b|(?:dear|hey|hi|attention) (?:ai|assistant|chatbot|bot|llm|language model)\b|if you are an? (?:ai|assistant|language model|llm|chatbot|bot)\b|(?:ai|llm) (?:assistant|agent)s? (?:reading|processing|handling|summari[sz]ing) this)/i,
+      /\b(?:(?:note|message|instructions?|attention|attn|reminder|memo|directive|p\.?s\.?) (?:to|for) (?:the |any |all |an? )?(?:[a-z]+ )?(?:ai|assistant|agent|chatbot|bot|llm|language model|model|gpt)s?\b|(?:dear|hey|hi|hello|attention|attn)[:,]? (?:the |any |an? )?(?:automated |autonomous )?(?:ai|assistant|chatbot|bot|llm|language model|ai model|ai agent|automated agent|gpt|chatgpt)\b|(?:attention|attn)[:,]? (?:the |any |an? )?automated (?:agent|system|reader)|if you are an? (?:ai|assistant|language model|llm|chatbot|bot)\b|(?:ai|llm) (?:assistant|agent|model)s? (?:reading|processing|handling|summari[sz]ing) this|(?:for|to) (?:any|all|every) (?:llm|ai|language model|assistant|bot)s?\b|(?:when|once|if) (?:you|the (?:model|ai|assistant|bot)) (?:read|reads|see|sees|process|processes) this\b)/i,
   },
   {
     id: 'role_reassignment',
     weight: { user: 2, tool: 2.5 },
     pattern:
-      /\b(?:you are now (?:a|an|in|acting|operating|my new|the|no longer|[A-Z]\w*bot)|from now on,? you (?:are|will|must|should|shall)|you must now|you will now|pretend (?:to be|you are)|act as (?:if you were )?(?:an? )?(?:unrestricted|unfiltered|evil|different|new|jailbroken)|as (?:the|an|this) (?:ai|assistant|agent|language model|chatbot|bot)\b[^.\n]{0,20}\b(?:you )?(?:must|should|shall|need to|are (?:required|instructed|authori[sz]ed)))/i,
+      /\b(?:you(?:'re| are) now (?:a|an|in|acting|operating|my new|the|no longer|[A-Z]\w*bot)|you(?:'re| are) (?:now )?in (?:\w+ )?mode\b|from (?:now on|this point on),? you (?:are|will|must|should|shall)|from (?:now on|this point on),? (?:ignore|answer|act|respond|reply)|you must now|you will now|pretend (?:to be|you are|that|the)|act as (?:if you were )?(?:an? |my )?(?:unrestricted|unfiltered|evil|different|new|jailbroken|admin)|answer as an? (?:unrestricted|unfiltered|uncensored|different)|as (?:the|an|this) (?:ai|assistant|agent|language model|chatbot|bot)\b[^.\n]{0,20}\b(?:you )?(?:must|should|shall|need to|are (?:required|instructed|authori[sz]ed)))/i,
   },
   {
     id: 'new_task',
@@ -93,13 +103,13 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     weight: { user: 3, tool: 3 },
     leet: true,
     pattern:
-      /\b(?:reveal|print|show|repeat|recite|output|display|dump|leak|expose|disclose|tell me|give me|share|copy|paste|translate|summari[sz]e|spell out|write out|list|what (?:is|are|were|was))\b[^.!?\n]{0,40}?\b(?:(?:the |your |ur )?system (?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal|confidential|developer|operator) (?:instructions|prompt|rules|marker)|developer message|pre-?prompt|(?:your |the )?canary|(?:everything|all the text|the text|the words|everything written)(?: (?:that|which) (?:comes?|came|is|was|appears?))? (?:above|before (?:this|my|our|the (?:first|conversation)))|(?:your|ur|the assistant's|the bot's) (?:instructions|prompt|directives|configuration|programming|rules|guidelines|hidden rules|secret)\b(?!\s+(?:for|on|about|regarding|of)\b|\s+to\s+(?!(?:the|me|us|them|him|her|customers?|users?)\b)))/i,
+      /\b(?:reveal|print|show|repeat|recite|output|display|dump|leak|expose|disclose|tell me|give me|share|copy|paste|quote|translate|summari[sz]e|spell out|write out|list|include|what(?:'s| is| are| were| was| does)|whats)\b[^.!?\n]{0,40}?\b(?:(?:the |your |ur )?(?:full |entire |complete |exact |original )?system (?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal|confidential|developer|operator) (?:instructions|prompt|rules|marker)|developer message|pre-?prompt|(?:your |the )?canary|(?:everything|all the text|the text|the words|everything written)(?: (?:that|which) (?:comes?|came|is|was|appears?))? (?:above|before (?:this|my|our|the (?:first|conversation)))|(?:the )?(?:configuration|instructions|rules|prompt|settings|directives) (?:you (?:were|have been|'ve been) (?:given|started|initiali[sz]ed|configured|told|set up|provided|trained)|you (?:received|got|started with))|(?:your|ur|the assistant's|the bot's) (?:(?:exact|full|entire|complete|original|initial|current|real) )?(?:instructions|prompt|directives|configuration|programming|rules|guidelines|hidden rules|secret)\b(?!\s+(?:for|on|about|regarding|of)\b|\s+to\s+(?!(?:the|me|us|them|him|her|customers?|users?)\b)))/i,
   },
   {
     id: 'system_prompt_reference',
     weight: { user: 3, tool: 3 },
     pattern:
-      /\b(?:your|ur|the assistant's|the bot's) (?:system prompt|system message|hidden prompt|initial instructions|hidden instructions|secret instructions|canary|secret marker)\b/i,
+      /\b(?:your|ur|the assistant's|the bot's) (?:(?:full|entire|complete|whole|exact|original|current) )?(?:system prompt|system message|hidden prompt|initial instructions|hidden instructions|secret instructions|canary|secret marker|initial prompt)\b/i,
   },
   {
     id: 'system_prompt_mention',
@@ -110,13 +120,13 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'role_marker',
     weight: { user: 1.5, tool: 1.5 },
     pattern:
-      /(?:^|[\n"'\]}>(]|\s)(?:system|developer|admin(?:istrator)?|root|assistant|ai|operator)\s*(?:override|message|prompt|note|notice|instruction|command|update|alert)?\s*:\s*\S/i,
+      /(?:^|[\n"'\]}>(]|\s)(?:system|developer|admin(?:istrator)?|root|assistant|ai|operator)\s*(?:override|message|prompt|note|notice|instruction|command|update|alert)?\s*[:>]\s*\S/i,
   },
   {
     id: 'chat_template',
     weight: { user: 2.5, tool: 3 },
     pattern:
-      /<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\|>|\[\/?(?:INST|system|admin|assistant|developer)\]|<<\/?SYS>>|#{2,}\s*(?:system|instructions?|new task|assistant)\b/i,
+      /<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\|>|\[\/?(?:INST|system|admin|assistant|developer)\]|<<\/?SYS>>|#{2,}\s*(?:system|instructions?|new task|assistant)\b|(?:^|\n)\s*(?:system|assistant|developer)\s*>/i,
   },
   {
     id: 'delimiter_escape',
@@ -129,7 +139,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     weight: { user: 2.5, tool: 3 },
     leet: true,
     pattern:
-      /\b(?:ignore|disregard|forget)\b (?:all (?:of )?)?(?:the |everything |anything |what(?:ever)? (?:was|is|has been) (?:said|written) )?(?:above|before this|previously said)\b/i,
+      /\b(?:ignore|disregard|forget)\b (?:all (?:of )?)?(?:(?:the |everything |anything |what(?:ever)? (?:was|is|has been) (?:said|written) )?(?:above|before this|previously said)|(?:what|everything|anything) (?:the (?:operator|developer|system|admin|company)|you were|you've been) (?:told|said|gave|given)(?: you)?)\b/i,
   },
   {
     id: 'email_directive',
@@ -159,7 +169,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'claimed_privilege',
     weight: { user: 2.5, tool: 2 },
     pattern:
-      /\b(?:as (?:an? |the )?(?:admin|administrator|developer|owner|ceo|root user|superuser|staff member|employee|moderator|operator)(?: of [\w ]{1,30})?,? (?:i|we) (?:authori[sz]e|approve|order|command|instruct|allow|permit)|(?:security|admin|override|authori[sz]ation|access) code:? ?\w{3,})\b/i,
+      /\b(?:as (?:an? |the )?(?:admin|administrator|developer|owner|ceo|root user|superuser|staff member|employee|moderator|operator)(?: of [\w ]{1,30})?,? (?:i|we) (?:authori[sz]e|approve|order|command|instruct|allow|permit)|i(?:'m| am) (?:your|the|an?) (?:developer|admin|administrator|creator|owner|operator|programmer|maker)\b|(?:security|admin|override|authori[sz]ation|access) code:? ?\w{3,})\b/i,
   },
   {
     id: 'fake_api_payload',
@@ -177,13 +187,13 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'secrecy',
     weight: { user: 1, tool: 2 },
     pattern:
-      /\b(?:do not|don't|never|without) (?:tell|inform|notify|mention|alert|warn|consult)(?:ing)? (?:the |this )?(?:user|customer|human|person|client|them|anyone|me)\b/i,
+      /\b(?:(?:do not|don't|never|without) (?:tell|inform|notify|mention|alert|warn|consult)(?:ing)? (?:the |this )?(?:user|customer|human|person|client|them|anyone|me)|(?:quietly|silently|secretly|covertly|discreetly) (?:e-?mail|send|forward|refund|issue|process|execute|call|add|include|copy|execute|transfer)|(?:executed|processed|done|handled|sent|issued) (?:silently|quietly|secretly|covertly)|say nothing|tell no one|without (?:the (?:user|customer) |anyone )?(?:noticing|knowing))\b/i,
   },
   {
     id: 'confirmation_bypass',
-    weight: { user: 2, tool: 2 },
+    weight: { user: 2.5, tool: 2 },
     pattern:
-      /\b(?:without (?:asking (?:me |them |the (?:user|customer) )?(?:for |to )?|requesting |waiting for |my |any |a )?(?:confirmation|approval|consent|permission|confirming)|without (?:asking|checking)(?! for (?:a |the )?(?:reason|receipt|signature))|no (?:need|reason) to (?:confirm|ask|check|verify)|(?:skip|disable|bypass|turn off|remove) (?:the |your |any )?(?:confirmation|verification|approval)(?: step| prompt| check)?|(?:do not|don't|never) (?:ask|wait) (?:me |them )?for (?:confirmation|approval|permission)|(?:do not|don't) ask (?:me|them|the (?:user|customer))\b(?! (?:about|why|what|how)))/i,
+      /\b(?:without (?:asking (?:me |them |the (?:user|customer) )?(?:for |to )?|requesting |waiting for |my |any |a )?(?:confirmation|approval|consent|permission|confirming)|without (?:asking|checking)(?! for (?:a |the )?(?:reason|receipt|signature))|no (?:need|reason) to (?:confirm|ask|check|verify)|no questions asked|(?:skip|disable|bypass|turn off|remove) (?:the |your |any )?(?:confirmation|verification|approval)(?: step| prompt| check| button)?|(?:do not|don't|never) (?:ask|wait) (?:me |them )?for (?:confirmation|approval|permission)|(?:do not|don't) ask (?:me|them|the (?:user|customer))\b(?! (?:about|why|what|how))|no longer (?:need|have) to (?:ask|confirm|wait)|(?:no longer|don't|do not) need (?:the (?:user|customer) )?to confirm|(?:the )?confirmation (?:button |step )?(?:was|has been|is) (?:already )?(?:clicked|given|pressed|done|approved))/i,
   },
   {
     id: 'exfiltration_link',
@@ -206,7 +216,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'rules_suspended',
     weight: { user: 2.5, tool: 2.5 },
     pattern:
-      /\b(?:(?:rules|instructions|policies|guidelines|restrictions|guardrails|safeguards|limits?)\b[^.\n]{0,15}\b(?:no longer apply|do not apply|don't apply|are (?:void|suspended|lifted|disabled|off|waived)|(?:is|are) (?:suspended|lifted|disabled|off|void))|with(?:out)? (?:no|any) (?:rules|restrictions|limits|guardrails|filters|safety)|no (?:rules|restrictions|guardrails|filters) apply)\b/i,
+      /\b(?:(?:rules|instructions|policies|guidelines|restrictions|guardrails|safeguards|limits?)\b[^.\n]{0,15}\b(?:no longer apply|do not apply|don't apply|are (?:void|suspended|lifted|disabled|off|waived)|(?:is|are) (?:suspended|lifted|disabled|off|void))|with(?:out)? (?:no|any) (?:rules|restrictions|limits|guardrails|filters|safety)|no (?:rules|restrictions|guardrails|filters) apply|(?:your|the assistant's) (?:instructions|rules|prompt|configuration|guidelines|policies|directives) (?:have|has) (?:been )?(?:updated|changed|replaced|revoked|overridden|superseded)|(?:supersedes?|overrides?|takes? precedence over|replaces?) (?:your|the assistant's|all (?:of )?your|any (?:previous|prior|other)) (?:configuration|instructions|rules|prompt|system prompt|guidelines|directives|programming)|(?:override|bypass|disable|turn off|ignore) (?:the |all |your |any )?safety (?:checks|filters|rules|measures|guardrails|settings))\b/i,
   },
   {
     id: 'hidden_characters',
