@@ -1,8 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_CONTRACTS_DIR, loadContracts } from '@agentops/contracts';
+import { loadContracts } from '@agentops/contracts';
 import { CANARY_PATTERN, redisKeys } from '@agentops/core';
 import {
   formatHeldOut,
@@ -14,8 +11,8 @@ import {
 } from '@agentops/redteam';
 import { VerbatimSpans } from '@agentops/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { startPlatform, type TestPlatform } from './platform.ts';
+import { contractsWithPolicyAgents } from './policy-contracts.ts';
 
 /**
  * `npm run redteam`: every attack of the suite against the real services, the tool-output ones
@@ -23,22 +20,11 @@ import { startPlatform, type TestPlatform } from './platform.ts';
  * with the sim model obeying whatever instruction reaches it.
  */
 let platform: TestPlatform;
-let contractsPath: string;
+const contracts = contractsWithPolicyAgents();
+const contractsPath = contracts.path;
 let report: RedTeamReport;
 
 beforeAll(async () => {
-  contractsPath = mkdtempSync(join(tmpdir(), 'agentops-redteam-'));
-  cpSync(DEFAULT_CONTRACTS_DIR, contractsPath, { recursive: true });
-  const support = parse(readFileSync(join(contractsPath, 'agents/support.yaml'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  for (const policy of ['mark', 'block'] as const) {
-    writeFileSync(
-      join(contractsPath, `agents/support-${policy}.yaml`),
-      stringify({ ...support, name: `support-${policy}`, injection_policy: policy }),
-    );
-  }
   platform = await startPlatform({ env: { CONTRACTS_DIR: contractsPath, ROUTER_CONCURRENCY: '32' } });
   const agents = loadContracts(pathToFileURL(`${contractsPath}/`)).agents;
   report = await runRedTeam({
@@ -57,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.stop();
-  if (contractsPath) rmSync(contractsPath, { recursive: true, force: true });
+  contracts.dispose();
 });
 
 describe('the red-team suite', () => {
