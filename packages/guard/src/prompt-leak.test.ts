@@ -24,6 +24,7 @@ describe('the session canary', () => {
     const system = withCanary(PROMPT, canary);
     expect(system.startsWith(PROMPT)).toBe(true);
     expect(system).toContain(canary);
+    expect(system).toMatch(/<untrusted-data> blocks, with every space written as ˆ/);
   });
 });
 

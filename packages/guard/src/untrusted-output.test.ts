@@ -13,13 +13,12 @@ const order: ToolResult = {
 };
 
 describe('UntrustedOutputFormatter', () => {
-  it('delimits the output with a boundary and says it is data, not instructions', () => {
-    const text = format('get_order_status', order);
-    const lines = text.split('\n');
-    const boundary = /boundary="([0-9a-f]{16})"/.exec(lines[0] ?? '')?.[1];
-    expect(lines[0]).toMatch(/^<untrusted-data source="tool:get_order_status" boundary="[0-9a-f]{16}">$/);
+  it('delimits the output with a boundary', () => {
+    const lines = format('get_order_status', order).split('\n');
+    const boundary = /boundary="([0-9a-f]{12})"/.exec(lines[0] ?? '')?.[1];
+    expect(lines[0]).toMatch(/^<untrusted-data tool="get_order_status" boundary="[0-9a-f]{12}">$/);
     expect(lines.at(-1)).toBe(`</untrusted-data boundary="${boundary}">`);
-    expect(text).toMatch(/data, not instructions/);
+    expect(lines).toHaveLength(3);
   });
 
   it('datamarks every space of the text and keeps the JSON parseable', () => {

@@ -309,7 +309,7 @@ describe('sim model: what it does with tool results', () => {
     );
     const last = prompt.at(-1);
     if (last?.role !== 'tool') throw new Error('expected a tool message');
-    last.content = `<untrusted-data source="tool:get_order_status" boundary="b">\n${last.content.replaceAll(' ', '\u02C6')}\n</untrusted-data boundary="b">`;
+    last.content = `<untrusted-data tool="get_order_status" boundary="b">\n${last.content.replaceAll(' ', '\u02C6')}\n</untrusted-data boundary="b">`;
     const completion = await complete(prompt);
     expect(completion.text).toContain(SYSTEM);
   });
