@@ -40,9 +40,11 @@ describe('the global cost breaker', () => {
       body: { scope: 'global', key: 'global' },
     });
     expect(reset.status).toBe(200);
-    expect(platform.logs.some(({ line }) => line.audit === 'breaker.reset' && line.scope === 'global')).toBe(
-      true,
-    );
+    // The audit line travels through the api's stdout, a moment behind the HTTP answer.
+    const audited = () =>
+      platform.logs.some(({ line }) => line.audit === 'breaker.reset' && line.scope === 'global');
+    for (let i = 0; i < 40 && !audited(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(audited()).toBe(true);
 
     const accepted = await platform.client.request('POST', `/v1/sessions/${session.sessionId}/turns`, {
       body: { message: 'Hello' },

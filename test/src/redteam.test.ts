@@ -80,7 +80,7 @@ describe('the red-team suite', () => {
     expect(leaking).toEqual([]);
   });
 
-  it('counts detections and withheld leaks in Redis for the metrics layer', async () => {
+  it('counts detections and withheld leaks, and /metrics shows them', async () => {
     const keys = redisKeys(platform.prefix);
     const detections = await platform.redis.hgetall(keys.injectionDetections);
     expect(Number(detections['tool:stripped'])).toBeGreaterThan(0);
@@ -88,5 +88,26 @@ describe('the red-team suite', () => {
     expect(Number(detections['user:logged'])).toBeGreaterThan(0);
     const leaks = await platform.redis.hgetall(keys.promptLeaks);
     expect(Object.values(leaks).reduce((sum, count) => sum + Number(count), 0)).toBeGreaterThan(0);
+    const metrics = await (
+      await fetch(`${platform.apiUrl}/metrics`, {
+        headers: { authorization: `Bearer ${platform.keys.ops?.key}` },
+      })
+    ).text();
+    const sample = (series: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((line) => line.startsWith(`${series} `))
+          ?.split(' ')[1],
+      );
+    expect(sample('agentops_injection_actions_total{source="tool",action="blocked"}')).toBe(
+      Number(detections['tool:blocked']),
+    );
+    expect(sample('agentops_injection_detections_total')).toBeGreaterThanOrEqual(
+      Object.values(detections).reduce((sum, count) => sum + Number(count), 0),
+    );
+    expect(sample('agentops_prompt_leaks_withheld_total{where="reply",evidence="canary"}')).toBeGreaterThan(
+      0,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { type RedisKeys, redisKeys } from '@agentops/core';
+import { traceBreakerTransition } from '@agentops/telemetry';
 import type { Redis } from 'ioredis';
 import type { SpendScope } from './cost-ledger.ts';
 
@@ -82,6 +83,7 @@ export class CostBreakers {
       .pexpire(breaker, ttlMs)
       .zadd(this.keys.costBreakerIndex, nowMs + ttlMs, breaker)
       .exec()) as [[Error | null, number]];
+    if (created === 1) traceBreakerTransition({ scope, key, transition: 'opened', reason });
     return created === 1;
   }
 
@@ -93,6 +95,7 @@ export class CostBreakers {
       .del(breaker)
       .zrem(this.keys.costBreakerIndex, breaker)
       .exec()) as [[Error | null, number]];
+    if (deleted === 1) traceBreakerTransition({ scope, key, transition: 'reset' });
     return deleted === 1;
   }
 }

@@ -1,4 +1,5 @@
 import { defineLuaCommand, type LuaCommand, type RedisKeys, readLuaScript, redisKeys } from '@agentops/core';
+import { traceBreakerTransition, withSpan } from '@agentops/telemetry';
 import type { Redis } from 'ioredis';
 import type { BudgetLimits } from './budget-limits.ts';
 import { budgetWindows } from './budget-windows.ts';
@@ -57,11 +58,48 @@ export class CostLedger {
     );
   }
 
-  async reserve(
+  /** A `budget.reserve` span in the turn's trace; a refusal that opened a breaker is traced as a transition. */
+  reserve(
     owner: SpendOwner,
     reservationId: string,
     amountMicros: number,
     nowMs = Date.now(),
+  ): Promise<ReserveOutcome> {
+    return withSpan(
+      'budget.reserve',
+      {
+        'session.id': owner.sessionId,
+        'budget.reservation_id': reservationId,
+        'budget.amount_usd': amountMicros / 1_000_000,
+      },
+      async (span) => {
+        const outcome = await this.reserveAtomically(owner, reservationId, amountMicros, nowMs);
+        span.setAttribute('budget.outcome', outcome.kind);
+        if (outcome.kind === 'refused') {
+          span.setAttributes({
+            'budget.refused_scope': outcome.scope,
+            'budget.spent_usd': outcome.spentMicros / 1_000_000,
+            'budget.limit_usd': outcome.limitMicros / 1_000_000,
+          });
+          if (outcome.breakerOpened) {
+            traceBreakerTransition({
+              scope: outcome.scope,
+              key: breakerKey(owner, outcome.scope),
+              transition: 'opened',
+              reason: 'spend limit reached',
+            });
+          }
+        }
+        return outcome;
+      },
+    );
+  }
+
+  private async reserveAtomically(
+    owner: SpendOwner,
+    reservationId: string,
+    amountMicros: number,
+    nowMs: number,
   ): Promise<ReserveOutcome> {
     const windows = budgetWindows(nowMs);
     const scopes = [
@@ -123,16 +161,27 @@ export class CostLedger {
   }
 
   /** Settles exactly once; returns false when this reservation had been settled already. */
-  async settle(
+  settle(
     reservation: Extract<ReserveOutcome, { kind: 'reserved' }>,
     costMicros: number,
     tokens: number,
   ): Promise<boolean> {
-    const settled = await this.settleScript(
-      [this.keys.spendReservation(reservation.reservationId), ...reservation.ledgers],
-      [costMicros, tokens, RESERVATION_TTL_MS],
+    return withSpan(
+      'budget.settle',
+      {
+        'budget.reservation_id': reservation.reservationId,
+        'budget.reserved_usd': reservation.amountMicros / 1_000_000,
+        'budget.cost_usd': costMicros / 1_000_000,
+      },
+      async (span) => {
+        const settled = await this.settleScript(
+          [this.keys.spendReservation(reservation.reservationId), ...reservation.ledgers],
+          [costMicros, tokens, RESERVATION_TTL_MS],
+        );
+        span.setAttribute('budget.settled', settled === 1);
+        return settled === 1;
+      },
     );
-    return settled === 1;
   }
 
   async sessionSpend(sessionId: string): Promise<SessionSpend> {
@@ -143,4 +192,11 @@ export class CostLedger {
       tokens: Number(fields.tokens ?? 0),
     };
   }
+}
+
+/** The key a scope's breaker is filed under (as in `reserve`'s scopes). */
+function breakerKey(owner: SpendOwner, scope: SpendScope): string {
+  if (scope === 'session') return owner.sessionId;
+  if (scope === 'user') return `${owner.tenant}:${owner.userId}`;
+  return 'global';
 }

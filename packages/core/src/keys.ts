@@ -43,6 +43,18 @@ export function redisKeys(prefix: string) {
       `${prefix}:breaker:cost:${scope}:${key}`,
     /** Every open cost breaker, scored by when it closes by itself, for `GET /v1/breakers`. */
     costBreakerIndex: `${prefix}:breakers:cost`,
+    /** The session's finished spans (JSON, oldest first), served as its trace. */
+    sessionTrace: (id: string) => `${session(id)}:trace`,
+    /** A rolling counter: one hash per series and label, one field per time bucket. */
+    metricsRolling: (series: string, label: string) => `${prefix}:metrics:rolling:${series}:${label}`,
+    /** The labels a rolling series has seen, so readers know which hashes to read. */
+    metricsRollingLabels: (series: string) => `${prefix}:metrics:rolling:${series}`,
+    /** Per-session samples (sorted sets keyed by session id) for duration and cost percentiles. */
+    metricsSessions: (field: 'first' | 'seen' | 'duration' | 'cost') => `${prefix}:metrics:sessions:${field}`,
+    /** All-time counters (a hash of counter name to value). */
+    metricsTotals: `${prefix}:metrics:totals`,
+    /** Alert states by alert id (a hash of JSON). */
+    alerts: `${prefix}:alerts`,
     /**
      * Prompt-injection detections, all time: a hash of `<source>:<action>` (source `user` or
      * `tool`, action `logged`, `marked`, `stripped`, `blocked`) to a count, for the metrics layer.

@@ -1,5 +1,6 @@
 import type { EscalationRequest } from '@agentops/core';
 import type { SessionStore } from '@agentops/sessions';
+import { ATTR, SPAN, withPublishSpan, withSpan } from '@agentops/telemetry';
 import type { Queue } from 'bullmq';
 
 /**
@@ -20,7 +21,20 @@ export class EscalationPublisher {
     this.sessions = sessions;
   }
 
-  async escalate(request: EscalationRequest): Promise<void> {
+  /** An `escalation` span in the turn's trace, with the hand-off to the queue inside it. */
+  escalate(request: EscalationRequest): Promise<void> {
+    return withSpan(
+      SPAN.escalation,
+      {
+        [ATTR.escalationId]: request.escalationId,
+        [ATTR.escalationReason]: request.reason,
+        [ATTR.sessionId]: request.sessionId,
+      },
+      () => this.publish(request),
+    );
+  }
+
+  private async publish(request: EscalationRequest): Promise<void> {
     await this.sessions.updateSession(request.sessionId, {
       fields: { status: 'escalated', escalationId: request.escalationId },
       events: [
@@ -32,12 +46,19 @@ export class EscalationPublisher {
         },
       ],
     });
-    await this.queue.add(`${request.sessionId}/${request.reason}`, request, {
-      jobId: request.escalationId,
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1_000 },
-    });
+    const name = `${request.sessionId}/${request.reason}`;
+    await withPublishSpan(this.queue.name, name, {}, (trace) =>
+      this.queue.add(
+        name,
+        { ...request, trace },
+        {
+          jobId: request.escalationId,
+          removeOnComplete: { age: 7 * 24 * 3600 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1_000 },
+        },
+      ),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { EscalationRequest } from '@agentops/core';
+import { withJobSpan } from '@agentops/telemetry';
 import type { Job } from 'bullmq';
 import type { EscalationDesk } from './escalation-desk.ts';
 
@@ -16,7 +17,7 @@ export type EscalationJobResult = 'filed' | 'duplicate' | 'malformed';
  * Filing is idempotent by escalation id, so a job delivered twice files one escalation.
  */
 export function createEscalationProcessor(desk: EscalationDesk, logger: WorkerLogger) {
-  return async (job: Job): Promise<EscalationJobResult> => {
+  const run = async (job: Job): Promise<EscalationJobResult> => {
     const parsed = EscalationRequest.safeParse(job.data);
     if (!parsed.success) {
       // A bad job can never succeed; retrying it would only delay the ones behind it.
@@ -37,4 +38,6 @@ export function createEscalationProcessor(desk: EscalationDesk, logger: WorkerLo
     );
     return filed ? 'filed' : 'duplicate';
   };
+  // Filing is the last hop of the turn's trace that escalated it.
+  return (job: Job): Promise<EscalationJobResult> => withJobSpan(job, () => run(job));
 }

@@ -4,7 +4,6 @@ import { connectTestRedis, deleteKeys, testPrefix } from '@agentops/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentGuard, type GuardedAgent, PROMPT_LEAK_REFUSAL } from './agent-guard.ts';
 import { STRIPPED_PLACEHOLDER } from './instruction-strip.ts';
-import { SecurityCounters } from './security-counters.ts';
 
 const redis = connectTestRedis();
 const prefix = testPrefix('guard');
@@ -15,7 +14,7 @@ const agents = new Map<string, GuardedAgent>([
   ['blocking', { system_prompt: PROMPT, injection_policy: 'block' }],
 ]);
 const guard = new AgentGuard({ redis, prefix, logger: createLogger('test', 'silent'), agents });
-const counters = new SecurityCounters(redis, prefix);
+const keys = redisKeys(prefix);
 
 afterAll(async () => {
   await deleteKeys(redis, `${prefix}:`);
@@ -113,13 +112,11 @@ describe('AgentGuard on tool output', () => {
   });
 
   it('counts every detection in Redis under the key the metrics layer reads', async () => {
-    const counts = await counters.read();
-    expect(counts.injectionDetections).toMatchObject({
-      'tool:marked': 1,
-      'tool:stripped': 1,
-      'tool:blocked': 1,
+    expect(await redis.hgetall(keys.injectionDetections)).toMatchObject({
+      'tool:marked': '1',
+      'tool:stripped': '1',
+      'tool:blocked': '1',
     });
-    expect(await redis.hget(redisKeys(prefix).injectionDetections, 'tool:blocked')).toBe('1');
   });
 });
 
@@ -152,7 +149,7 @@ describe('AgentGuard on completions', () => {
     });
     expect(refusal).toBe(PROMPT_LEAK_REFUSAL);
     expect(turn.security?.promptLeaks).toBe(1);
-    expect((await counters.read()).promptLeaks).toMatchObject({ 'reply:canary': 1 });
+    expect(await redis.hgetall(keys.promptLeaks)).toMatchObject({ 'reply:canary': '1' });
   });
 
   it('refuses a tool call whose arguments carry the canary', async () => {

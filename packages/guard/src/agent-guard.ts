@@ -7,7 +7,7 @@ import {
   type TurnRecord,
   toolError,
 } from '@agentops/core';
-import type { Logger } from '@agentops/telemetry';
+import { type Logger, traceInjectionDetection } from '@agentops/telemetry';
 import type { Redis } from 'ioredis';
 import { sessionCanary, withCanary } from './canary.ts';
 import { detectInjection, type InjectionFinding, stringsIn } from './injection-detector.ts';
@@ -167,6 +167,15 @@ export class AgentGuard {
       },
       'prompt injection detected',
     );
+    // Feeds agentops_injection_detections_total and the injection-rate alert.
+    traceInjectionDetection({
+      source,
+      attributes: {
+        'injection.action': action,
+        'injection.score': finding.score,
+        ...(tool ? { 'injection.tool': tool } : {}),
+      },
+    });
     await this.counters.countInjection(source, action);
   }
 

@@ -63,8 +63,8 @@ const LEVEL_COLOURS: Record<string, (text: string) => string> = {
   trace: dim,
 };
 const NAME_WIDTH = Math.max('launcher'.length, ...SERVICE_NAMES.map((name) => name.length));
-/** Fields every line has, or that the prefix already says. */
-const QUIET_FIELDS = new Set(['level', 'time', 'msg', 'service', 'pid', 'hostname', 'v']);
+/** Fields every line has, or that the prefix already says; span ids matter in the collector, not on a terminal. */
+const QUIET_FIELDS = new Set(['level', 'time', 'msg', 'service', 'pid', 'hostname', 'v', 'span_id']);
 
 // A closed stdout (`npm start | head`) must not crash the launcher and orphan the services.
 process.stdout.on('error', () => {});
@@ -301,6 +301,10 @@ function printBanner(keys: DevKeys, services: ServiceName[], resolved: ResolvedR
       '  Try it (create a session, then send a turn and wait up to 10 s for the answer):',
       `    SESSION=$(curl -s -X POST ${api}/v1/sessions ${auth} -d '{"userId":"u1"}' | sed -E 's/.*"sessionId":"([^"]+)".*/\\1/'); echo "$SESSION"`,
       `    curl -s -X POST "${api}/v1/sessions/$SESSION/turns?wait=10" ${auth} -d '{"message":"Where is my order A1001?"}'`,
+      '    npm run trace -- $SESSION',
+      '',
+      `  Bull Board    ${api}/admin/queues ${dim('(any user name; an ops key as the password)')}`,
+      `  Metrics       ${api}/metrics ${dim('(an ops key as Bearer)')}`,
     );
   }
   lines.push('', dim('  Ctrl-C stops everything.'), '');

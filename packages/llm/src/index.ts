@@ -11,3 +11,4 @@ export { findInjectedInstruction, orderIdsIn, parseIntent } from './sim/intents.
 export { HANDOFF_TOOL, SimModel } from './sim/sim-model.ts';
 export * from './summary-prompt.ts';
 export * from './tokens.ts';
+export * from './traced-provider.ts';

@@ -3,7 +3,7 @@ import type { ConfirmationStore } from '@agentops/confirmations';
 import type { SessionRecord, TurnRecord } from '@agentops/core';
 import type { EscalationDesk } from '@agentops/escalations';
 import type { SessionStore } from '@agentops/sessions';
-import type { Logger } from '@agentops/telemetry';
+import type { AlertStore, Logger, MetricsSnapshot, SessionTraceStore } from '@agentops/telemetry';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ApiKeyRegistry, Principal } from './api-keys.ts';
@@ -21,6 +21,16 @@ export interface ApiSettings {
   sessionTokenLimit: number;
   sessionCostLimitMicros: number;
   defaultAgent: string;
+}
+
+/** What ops see: traces, metrics, alerts and the queues on Bull Board. */
+export interface ObservabilityDeps {
+  traces: SessionTraceStore;
+  alerts: AlertStore;
+  /** The metrics as of `nowMs`: the same snapshot the alert evaluator judges. */
+  snapshot(nowMs: number): Promise<MetricsSnapshot>;
+  /** Every queue of the platform: turns, each tool's, usage, escalations. */
+  queues: Queue[];
 }
 
 export interface ApiDeps {
@@ -43,6 +53,7 @@ export interface ApiDeps {
   /** Queues whose workers must be registered before /readyz says yes. */
   requiredQueues: Queue[];
   settings: ApiSettings;
+  observability: ObservabilityDeps;
   logger: Logger;
 }
 

@@ -1,4 +1,5 @@
 import { PublicMessage, PublicTurn, SessionMetadata, SessionStatus } from '@agentops/core';
+import { AlertRecord, StoredSpan } from '@agentops/telemetry';
 import { z } from 'zod';
 
 /** Request and response shapes of API.md: handlers validate with them and /openapi.json is made of them. */
@@ -70,5 +71,17 @@ export const ProblemSchema = z.object({
   detail: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
+
+/** `GET /v1/sessions/:id/trace`: the session's spans and the tree text of API.md. */
+export const SessionTraceView = z.object({
+  traceId: z.string().nullable(),
+  turns: z.array(z.object({ turnId: z.string(), traceId: z.string() })),
+  spans: z.array(StoredSpan.omit({ startMs: true })),
+  text: z.string(),
+});
+
+export const AlertsQuery = z.object({ state: z.enum(['firing', 'resolved']).optional() }).strict();
+
+export const AlertList = z.object({ alerts: z.array(AlertRecord) });
 
 export { PublicTurn };

@@ -1,19 +1,26 @@
+import { traceHttpRequests } from '@agentops/telemetry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiDeps } from './api-deps.ts';
 import { identifyCaller } from './api-keys.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { ProblemError, problems, sendProblem } from './problem.ts';
+import { ADMIN_QUEUES_PATH, adminQueueRoutes } from './routes/admin-queues.ts';
 import { breakerRoutes } from './routes/breakers.ts';
 import { confirmationRoutes } from './routes/confirmations.ts';
 import { escalationRoutes } from './routes/escalations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { operationsRoutes } from './routes/operations.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { supportConsoleRoutes } from './routes/support-console.ts';
+import { traceRoutes } from './routes/trace.ts';
 import { turnRoutes } from './routes/turns.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Requests not worth a span: probes, scrapes and the board's own traffic. */
+const UNTRACED = /^(\/healthz|\/readyz|\/metrics|\/openapi\.json)$/;
 
 /** The public API of API.md as an express app; `services/api` only wires and listens. */
 export function createApiApp(deps: ApiDeps): express.Express {
@@ -21,6 +28,12 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(securityHeaders());
+  app.use(
+    traceHttpRequests({
+      routeOf: (request) => (request as Request).route?.path,
+      ignore: (path) => UNTRACED.test(path) || path.startsWith(ADMIN_QUEUES_PATH),
+    }),
+  );
   app.use(requestLog(deps));
   // Named once per request, then limited per key before the body is even read.
   app.use(identifyCaller(deps.registry));
@@ -39,6 +52,9 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use(breakerRoutes(deps));
   app.use(escalationRoutes(deps));
   app.use(supportConsoleRoutes());
+  app.use(traceRoutes(deps));
+  app.use(operationsRoutes(deps));
+  app.use(adminQueueRoutes(deps));
 
   app.use((request: Request) => {
     throw problems.notFound(`${request.method} ${request.path}`);

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import {
+  AlertList,
   ConfirmationBody,
   CreatedSession,
   CreateSessionBody,
   PostTurnBody,
   ProblemSchema,
   PublicTurn,
+  SessionTraceView,
   SessionView,
 } from './api-schemas.ts';
 import { ESCALATION_OPERATIONS } from './escalation-operations.ts';
@@ -15,6 +17,8 @@ export interface Operation {
   path: string;
   summary: string;
   role?: 'client' | 'support' | 'ops';
+  /** HTTP Basic auth with an ops key as the password, instead of a Bearer key. */
+  basicAuth?: boolean;
   body?: z.ZodType;
   waitQuery?: boolean;
   responses: Record<string, { description: string; schema?: z.ZodType; contentType?: string }>;
@@ -94,6 +98,46 @@ const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/sessions/{sessionId}/trace',
+    summary: "The session's spans, one trace per turn, and the tree text of API.md",
+    role: 'client',
+    responses: { '200': { description: 'The trace', schema: SessionTraceView }, ...problemResponses },
+  },
+  {
+    method: 'get',
+    path: '/v1/alerts',
+    summary: 'Firing alerts, then those resolved in the last 24 hours (?state=firing|resolved)',
+    role: 'ops',
+    responses: {
+      '200': { description: 'The alerts', schema: AlertList },
+      '403': { description: 'Not an ops key', schema: ProblemSchema },
+      ...problemResponses,
+    },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics: tool errors, burn, session percentiles, queues, breakers, escalations',
+    role: 'ops',
+    responses: {
+      '200': { description: 'Prometheus text format 0.0.4', contentType: 'text/plain' },
+      '401': { description: 'Missing or unknown API key', schema: ProblemSchema },
+      '403': { description: 'Not an ops key', schema: ProblemSchema },
+    },
+  },
+  {
+    method: 'get',
+    path: '/admin/queues',
+    summary: 'Bull Board over every queue (HTTP Basic auth; the password is an ops key)',
+    role: 'ops',
+    basicAuth: true,
+    responses: {
+      '200': { description: 'The board', contentType: 'text/html' },
+      '401': { description: 'Without an ops key as the Basic password', schema: ProblemSchema },
+    },
+  },
+  {
+    method: 'get',
     path: '/healthz',
     summary: 'Liveness',
     responses: { '200': { description: 'The process is up' } },
@@ -148,7 +192,9 @@ export function buildOpenApiDocument(serverUrl?: string) {
     paths[operation.path] = pathItem;
     pathItem[operation.method] = {
       summary: operation.summary,
-      ...(operation.role ? { security: [{ apiKey: [] }], 'x-role': operation.role } : { security: [] }),
+      ...(operation.role
+        ? { security: [operation.basicAuth ? { opsBasic: [] } : { apiKey: [] }], 'x-role': operation.role }
+        : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(operation.body
         ? {
@@ -169,7 +215,12 @@ export function buildOpenApiDocument(serverUrl?: string) {
       description: 'Sessions and turns of customer-facing agents. Errors are RFC 9457 problem documents.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer' },
+        opsBasic: { type: 'http', scheme: 'basic' },
+      },
+    },
     security: [{ apiKey: [] }],
     paths,
   };

@@ -9,6 +9,7 @@ import {
   toolError,
 } from '@agentops/core';
 import type { SessionStore } from '@agentops/sessions';
+import { traceBreakerTransition } from '@agentops/telemetry';
 import { findBuiltinTool } from './builtin-tools.ts';
 import { callHttpTool } from './http-call.ts';
 import { orderCollection } from './ordering.ts';
@@ -106,6 +107,8 @@ export class ToolExecutor {
 
     const admission = await guards.admit(contract);
     if (admission.kind === 'open') return refused(circuitOpenResult(contract.name, admission.retryAtMs));
+    if (admission.kind === 'probe')
+      traceBreakerTransition({ scope: 'tool', key: contract.name, transition: 'probe' });
 
     const attempt = await guards.nextAttempt(jobId, 24 * 3600 * 1000);
     const { result: raw, httpStatus } = await callHttpTool(tool, call.arguments, {
@@ -120,6 +123,14 @@ export class ToolExecutor {
     // Only a transient failure says the service is unwell; a refusal or a 429 means it answered.
     const failed = result.status === 'error' && result.error_type === 'transient';
     const breaker = await guards.recordOutcome(contract, failed, result.message);
+    if (breaker !== 'none') {
+      traceBreakerTransition({
+        scope: 'tool',
+        key: contract.name,
+        transition: breaker,
+        reason: result.message,
+      });
+    }
 
     if (call.confirmationId) await confirmations.completeExecution(call.confirmationId, result);
     if (result.status === 'success' && contract.idempotent) {

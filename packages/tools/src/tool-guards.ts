@@ -8,6 +8,7 @@ import {
   type ToolContract,
   ToolResult,
 } from '@agentops/core';
+import { traceBreakerTransition } from '@agentops/telemetry';
 import type { Redis } from 'ioredis';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
@@ -101,6 +102,7 @@ export class ToolGuards {
   /** Ops reset: the breaker closes and forgets its failures. */
   async resetBreaker(tool: string): Promise<void> {
     await this.redis.del(this.keys.toolBreaker(tool), this.keys.toolBreakerFailures(tool));
+    traceBreakerTransition({ scope: 'tool', key: tool, transition: 'reset' });
   }
 
   /** The attempt number of a job, counted by us because rate-limit requeues do not count in BullMQ. */

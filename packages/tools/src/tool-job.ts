@@ -1,8 +1,9 @@
 import type { ContractSet } from '@agentops/contracts';
 import { ToolJobData, type ToolJobData as ToolJobDataType, type ToolResult, toolError } from '@agentops/core';
-import type { Logger } from '@agentops/telemetry';
+import { type Logger, withJobSpan } from '@agentops/telemetry';
 import { type BackoffStrategy, type Job, type Queue, Worker } from 'bullmq';
 import type { ToolCallOutcome, ToolExecutor } from './tool-executor.ts';
+import { traceToolCall } from './tool-tracing.ts';
 
 /** What a tool job completes with; the turn reads it through `getChildrenValues`. */
 export interface ToolJobResult {
@@ -47,7 +48,7 @@ export interface ToolJobProcessorDeps {
 }
 
 export function createToolJobProcessor(deps: ToolJobProcessorDeps) {
-  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<ToolJobResult> => {
+  const run = async (job: Job, signal?: AbortSignal): Promise<ToolJobResult> => {
     const parsed = ToolJobData.safeParse(job.data);
     if (!parsed.success) {
       deps.logger.warn({ jobId: job.id, queue: job.queueName }, 'tool job with malformed data');
@@ -55,7 +56,9 @@ export function createToolJobProcessor(deps: ToolJobProcessorDeps) {
       return { result, attempts: 0, latencyMs: 0, cached: false };
     }
     const call = parsed.data;
-    const outcome = await deps.executor.execute(call, job.id ?? call.callId, signal);
+    const outcome = await traceToolCall(call, () =>
+      deps.executor.execute(call, job.id ?? call.callId, signal),
+    );
     const latencyMs = Date.now() - job.timestamp;
     logToolCall(deps, call, outcome, latencyMs);
 
@@ -73,6 +76,9 @@ export function createToolJobProcessor(deps: ToolJobProcessorDeps) {
     if (outcome.retry) throw new RetryableToolError(outcome.result, outcome.retry.afterMs);
     return { result: outcome.result, attempts: outcome.attempt, latencyMs, cached: outcome.cached };
   };
+  // A span per attempt, in the trace of the turn that asked for the call.
+  return (job: Job, _token?: string, signal?: AbortSignal): Promise<ToolJobResult> =>
+    withJobSpan(job, () => run(job, signal));
 }
 
 /** One structured line per call, carrying exactly the fields the tool's contract lists. */

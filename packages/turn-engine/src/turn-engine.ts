@@ -39,7 +39,7 @@ import {
   worstCaseCostMicros,
 } from '@agentops/llm';
 import type { SessionStore } from '@agentops/sessions';
-import type { Logger } from '@agentops/telemetry';
+import { type Logger, traceTurnEnd } from '@agentops/telemetry';
 import { fitToContextWindow } from './context-window.ts';
 import { callChosenModel, type ModelCallSettings } from './model-call.ts';
 import type { ModelChooser } from './model-choice.ts';
@@ -846,6 +846,7 @@ export class TurnEngine {
       messages: [...(options.before ?? []), { role, content: reply, turnId: turn.turnId, at }],
       events: [{ type: 'message', role, content: reply, turnId: turn.turnId, at }, statusEvent(turn)],
     });
+    traceTurnEnd(turn);
     this.deps.logger.info(
       {
         sessionId: turn.sessionId,

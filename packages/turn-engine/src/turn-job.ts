@@ -7,7 +7,7 @@ import {
   turnJobOptions,
 } from '@agentops/core';
 import type { SessionStore } from '@agentops/sessions';
-import type { Logger } from '@agentops/telemetry';
+import { type Logger, withJobSpan, withPublishSpan } from '@agentops/telemetry';
 import { DelayedError, type Job, type Queue, WaitingChildrenError } from 'bullmq';
 import { z } from 'zod';
 import type { ChildOutcome, ToolChild, TurnEngine, TurnJobContext } from './turn-engine.ts';
@@ -38,7 +38,7 @@ export interface TurnJobDeps {
  * delayed job until the head ends and promotes it.
  */
 export function createTurnJobProcessor(deps: TurnJobDeps) {
-  return async (job: Job, token?: string): Promise<string> => {
+  const run = async (job: Job, token?: string): Promise<string> => {
     const parsed = TurnJobData.safeParse(job.data);
     if (!parsed.success) {
       deps.logger.warn({ jobId: job.id }, 'turn job with malformed data dropped');
@@ -74,6 +74,8 @@ export function createTurnJobProcessor(deps: TurnJobDeps) {
       // The children finished before we could wait: go straight on with their results.
     }
   };
+  // Each run of a turn's job is a span in the turn's trace, child of the API's publish span.
+  return (job: Job, token?: string): Promise<string> => withJobSpan(job, () => run(job, token));
 }
 
 function turnJobContext(deps: TurnJobDeps, job: Job): TurnJobContext {
@@ -94,8 +96,15 @@ function turnJobContext(deps: TurnJobDeps, job: Job): TurnJobContext {
 }
 
 function addToolJob(deps: TurnJobDeps, parent: Job, child: ToolChild) {
-  const data: ToolJobData = child.data;
-  return deps.toolQueue(child.queue).add(`${data.sessionId}/${data.tool}`, data, {
+  const name = `${child.data.sessionId}/${child.data.tool}`;
+  return withPublishSpan(child.queue, name, {}, (trace) => {
+    const data: ToolJobData = { ...child.data, trace };
+    return deps.toolQueue(child.queue).add(name, data, toolJobOptions(parent, child));
+  });
+}
+
+function toolJobOptions(parent: Job, child: ToolChild) {
+  return {
     jobId: child.jobId,
     parent: { id: parent.id ?? '', queue: parent.queueQualifiedName },
     attempts: child.attempts,
@@ -105,7 +114,7 @@ function addToolJob(deps: TurnJobDeps, parent: Job, child: ToolChild) {
     ignoreDependencyOnFailure: true,
     removeOnComplete: { age: 3_600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3_600 },
-  });
+  };
 }
 
 /** For the worker's `failed` event: a turn whose job has no attempts left still ends. */

@@ -13,6 +13,7 @@ import {
   loadEnv,
   QUEUES,
   redisKeys,
+  toolQueueName,
 } from '@agentops/core';
 import { createEscalationProcessor, EscalationDesk } from '@agentops/escalations';
 import { AgentGuard } from '@agentops/guard';
@@ -26,9 +27,22 @@ import {
   SessionSignals,
 } from '@agentops/rest';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady, protectInLogs } from '@agentops/telemetry';
+import {
+  AlertEvaluator,
+  AlertStore,
+  createLogger,
+  loadAlertsConfig,
+  logReady,
+  MetricsReader,
+  type MetricsSources,
+  protectInLogs,
+  SessionTraceStore,
+  startTelemetry,
+  takeMetricsSnapshot,
+} from '@agentops/telemetry';
 import { ToolGuards } from '@agentops/tools';
 import { Queue, Worker } from 'bullmq';
+import { z } from 'zod';
 import { createBreakerBoard } from './breaker-board.ts';
 
 const env = loadEnv(
@@ -41,6 +55,8 @@ const env = loadEnv(
     IDEMPOTENCY_TTL_SECONDS: envInt(24 * 3_600, { min: 60 }),
     CONTRACTS_DIR: envString('').optional(),
     ESCALATION_TTL_SECONDS: envInt(7 * 24 * 3_600, { min: 60 }),
+    ALERTS_FILE: envString('').optional(),
+    ALERT_WEBHOOK_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
     RATE_LIMIT_PER_KEY: envInt(6_000, { min: 0 }),
     RATE_LIMIT_WINDOW_SECONDS: envInt(60, { min: 1, max: 3_600 }),
     HTTP_HEADERS_TIMEOUT_MS: envInt(10_000, { min: 100, max: 120_000 }),
@@ -52,6 +68,13 @@ const env = loadEnv(
   }),
 );
 const logger = createLogger('api', env.LOG_LEVEL);
+const telemetry = startTelemetry({
+  service: 'api',
+  redisUrl: env.REDIS_URL,
+  prefix: env.REDIS_PREFIX,
+  sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+  logger,
+});
 if (env.API_KEYS.length === 0) {
   logger.warn(
     {},
@@ -61,6 +84,9 @@ if (env.API_KEYS.length === 0) {
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
 protectInLogs([...contracts.agents.values()].map((agent) => agent.system_prompt));
 const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
+const alertsConfig = loadAlertsConfig(
+  env.ALERTS_FILE || new URL('alerts.yaml', contractsDir(env.CONTRACTS_DIR)),
+);
 const redis = createCommandConnection(env.REDIS_URL, 'api');
 const queueConnection = createWorkerConnection(env.REDIS_URL, 'api-queues');
 const prefix = env.REDIS_PREFIX;
@@ -80,6 +106,39 @@ const escalationsWorker = new Worker(QUEUES.escalations, createEscalationProcess
   concurrency: 4,
 });
 escalationsWorker.on('error', (error) => logger.error({ err: error }, 'escalations worker error'));
+const toolQueues = [...contracts.tools.keys()].map(
+  (tool) => new Queue(toolQueueName(tool), { connection: queueConnection, prefix }),
+);
+const queues = [turnsQueue, ...toolQueues, usageQueue, escalationsQueue];
+const breakers = createBreakerBoard(
+  new CostBreakers(redis, prefix),
+  new ToolGuards(redis, prefix, { sessionTtlSeconds: env.SESSION_TTL_SECONDS, cacheTtlSeconds: 1 }),
+  [...contracts.tools.keys()],
+);
+const metricsReader = new MetricsReader(redis, prefix, {
+  fineBucketMs: telemetry.settings.METRICS_BUCKET_SECONDS * 1000,
+});
+const metricsSources: MetricsSources = {
+  queues,
+  breakers: () => breakers.list(),
+  knownBreakers: [
+    { scope: 'global', key: 'global' },
+    ...[...contracts.tools.keys()].map((tool) => ({ scope: 'tool', key: tool })),
+  ],
+  // Waiting on the desk: filed and not yet claimed by a support agent.
+  escalationsWaiting: () => redis.zcard(keys.escalationIndex('waiting')),
+};
+const snapshot = (nowMs: number) => takeMetricsSnapshot(metricsReader, metricsSources, alertsConfig, nowMs);
+const alerts = new AlertStore(redis, prefix);
+// Alerts are evaluated here, where the metrics are rendered from the same snapshot; replicas
+// agree through Redis on who announces a change (see AlertStore.record).
+const alertEvaluator = new AlertEvaluator({
+  snapshot,
+  store: alerts,
+  config: alertsConfig,
+  logger,
+  ...(env.ALERT_WEBHOOK_URL ? { webhookUrl: env.ALERT_WEBHOOK_URL } : {}),
+});
 const signals = new SessionSignals(createWorkerConnection(env.REDIS_URL, 'api-signals'), keys.eventsChannel);
 
 const app = createApiApp({
@@ -89,11 +148,7 @@ const app = createApiApp({
   confirmations: new ConfirmationStore(redis, prefix, env.SESSION_TTL_SECONDS),
   ledger: new UsageLedger(redis, prefix, env.SESSION_TTL_SECONDS),
   spend: new CostLedger(redis, prefix, limits, env.SESSION_TTL_SECONDS),
-  breakers: createBreakerBoard(
-    new CostBreakers(redis, prefix),
-    new ToolGuards(redis, prefix, { sessionTtlSeconds: env.SESSION_TTL_SECONDS, cacheTtlSeconds: 1 }),
-    [...contracts.tools.keys()],
-  ),
+  breakers,
   desk,
   turnsQueue,
   idempotency: new IdempotencyStore(redis, keys, env.IDEMPOTENCY_TTL_SECONDS),
@@ -105,6 +160,7 @@ const app = createApiApp({
   guard: new AgentGuard({ redis, prefix, logger, agents: contracts.agents }),
   agents: new Set(contracts.agents.keys()),
   requiredQueues: [turnsQueue, usageQueue, escalationsQueue],
+  observability: { traces: new SessionTraceStore(redis, prefix), alerts, snapshot, queues },
   settings: {
     maxQueuedTurnsPerSession: env.MAX_QUEUED_TURNS_PER_SESSION,
     maxTurnBacklog: env.MAX_TURN_BACKLOG,
@@ -118,6 +174,7 @@ const app = createApiApp({
 });
 
 await signals.start();
+alertEvaluator.start();
 const server = createApiServer(app, {
   headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
   requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
@@ -140,7 +197,9 @@ handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   const deadline = setTimeout(() => server.closeAllConnections(), Math.min(env.SHUTDOWN_TIMEOUT_MS, 31_000));
   await closed;
   clearTimeout(deadline);
+  await alertEvaluator.stop();
   await closeWithDeadline(escalationsWorker, env.SHUTDOWN_TIMEOUT_MS);
-  await Promise.all([turnsQueue.close(), usageQueue.close(), escalationsQueue.close()]);
+  await Promise.all(queues.map((queue) => queue.close()));
+  await telemetry.shutdown();
   await Promise.all([closeRedis(redis), closeRedis(queueConnection), closeRedis(escalationsConnection)]);
 });

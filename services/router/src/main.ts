@@ -16,10 +16,16 @@ import {
 } from '@agentops/core';
 import { EscalationPublisher } from '@agentops/escalations';
 import { AgentGuard } from '@agentops/guard';
-import { createModelProviders, enabledModels, ProviderEnv, providerSettingsFromEnv } from '@agentops/llm';
+import {
+  createModelProviders,
+  enabledModels,
+  ProviderEnv,
+  providerSettingsFromEnv,
+  traceModelProviders,
+} from '@agentops/llm';
 import { CostAwareRouter } from '@agentops/routing';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady, protectInLogs } from '@agentops/telemetry';
+import { createLogger, logReady, protectInLogs, startTelemetry, withPublishSpan } from '@agentops/telemetry';
 import { createTurnJobProcessor, endFailedTurnJob, TurnEngine } from '@agentops/turn-engine';
 import { Queue, Worker } from 'bullmq';
 
@@ -40,6 +46,13 @@ const env = loadEnv(
   }).extend(ProviderEnv.shape),
 );
 const logger = createLogger('router', env.LOG_LEVEL);
+const telemetry = startTelemetry({
+  service: 'router',
+  redisUrl: env.REDIS_URL,
+  prefix: env.REDIS_PREFIX,
+  sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+  logger,
+});
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
 const connection = createWorkerConnection(env.REDIS_URL, 'router');
 const prefix = env.REDIS_PREFIX;
@@ -61,13 +74,15 @@ const toolQueue = (name: string) => {
   return queue;
 };
 
-const providers = createModelProviders(
-  providerSettingsFromEnv(env, {
-    simLatencyMs: env.SIM_LATENCY_MS,
-    simChaosRate: env.SIM_CHAOS_PERCENT / 100,
-    simChaosSeed: env.SIM_CHAOS_SEED,
-    timeoutMs: env.MODEL_TIMEOUT_MS,
-  }),
+const providers = traceModelProviders(
+  createModelProviders(
+    providerSettingsFromEnv(env, {
+      simLatencyMs: env.SIM_LATENCY_MS,
+      simChaosRate: env.SIM_CHAOS_PERCENT / 100,
+      simChaosSeed: env.SIM_CHAOS_SEED,
+      timeoutMs: env.MODEL_TIMEOUT_MS,
+    }),
+  ),
 );
 const models = enabledModels(contracts.models, providers);
 const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
@@ -85,13 +100,20 @@ const engine = new TurnEngine({
   summaryModel: cheapestModel,
   providers,
   publishUsage: async (event: UsageEvent) => {
-    await usageQueue.add(`${event.sessionId}/${event.model}`, event, {
-      jobId: event.eventId,
-      removeOnComplete: { age: 3_600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3_600 },
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1_000 },
-    });
+    const name = `${event.sessionId}/${event.model}`;
+    await withPublishSpan(QUEUES.usage, name, {}, (trace) =>
+      usageQueue.add(
+        name,
+        { ...event, trace },
+        {
+          jobId: event.eventId,
+          removeOnComplete: { age: 3_600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3_600 },
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1_000 },
+        },
+      ),
+    );
   },
   formatToolResult: guard.formatToolResult,
   guard,
@@ -140,5 +162,6 @@ handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await Promise.all(
     [turnsQueue, usageQueue, escalationsQueue, ...toolQueues.values()].map((queue) => queue.close()),
   );
+  await telemetry.shutdown();
   await closeRedis(connection);
 });

@@ -13,7 +13,7 @@ import {
   toolQueueName,
 } from '@agentops/core';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady, protectInLogs } from '@agentops/telemetry';
+import { createLogger, logReady, protectInLogs, startTelemetry } from '@agentops/telemetry';
 import {
   BUILTIN_TOOL_NAMES,
   contractBackoff,
@@ -32,6 +32,13 @@ const env = loadEnv(
   }),
 );
 const logger = createLogger('tool-worker', env.LOG_LEVEL);
+const telemetry = startTelemetry({
+  service: 'tool-worker',
+  redisUrl: env.REDIS_URL,
+  prefix: env.REDIS_PREFIX,
+  sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+  logger,
+});
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
 protectInLogs([...contracts.agents.values()].map((agent) => agent.system_prompt));
 const connection = createWorkerConnection(env.REDIS_URL, 'tool-worker');
@@ -82,5 +89,6 @@ Promise.all(workers.map((worker) => worker.waitUntilReady())).then(
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await Promise.all(workers.map((worker) => closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS)));
   await Promise.all([...queues.values()].map((queue) => queue.close()));
+  await telemetry.shutdown();
   await closeRedis(connection);
 });

@@ -1,4 +1,5 @@
-import { newId, type TurnRecord, turnJobName, turnJobOptions } from '@agentops/core';
+import { newId, QUEUES, type TurnRecord, turnJobName, turnJobOptions } from '@agentops/core';
+import { ATTR, annotateActiveSpan, withPublishSpan } from '@agentops/telemetry';
 import { type Request, type Response, Router } from 'express';
 import { type ApiDeps, ownedSession } from '../api-deps.ts';
 import { principalOf, requireRole } from '../api-keys.ts';
@@ -99,10 +100,11 @@ async function acceptTurn(
   }
   // The turn is stored before its job exists: if this process dies in between, the router
   // re-enqueues it when it finds a head turn without a job (invariant 5).
-  await deps.turnsQueue.add(
-    turnJobName(sessionId, turn.turnId),
-    { sessionId, turnId: turn.turnId },
-    turnJobOptions(turn.turnId),
+  // This request becomes the root of the turn's trace, and the session's trace keeps it.
+  annotateActiveSpan({ [ATTR.sessionId]: sessionId, [ATTR.turnId]: turn.turnId });
+  const jobName = turnJobName(sessionId, turn.turnId);
+  await withPublishSpan(QUEUES.turns, jobName, {}, (trace) =>
+    deps.turnsQueue.add(jobName, { sessionId, turnId: turn.turnId, trace }, turnJobOptions(turn.turnId)),
   );
   deps.logger.info({ sessionId, turnId: turn.turnId, position: accepted.position }, 'turn accepted');
   if (accepted.position > 1) await supersedePendingConfirmation(deps, sessionId);
