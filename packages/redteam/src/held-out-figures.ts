@@ -29,7 +29,7 @@ export function heldOutFigures(): HeldOutFigures[] {
       HELD_OUT_BENIGN_USER,
     ],
     [
-      'held-out 2',
+      'batch 2 (never tuned on)',
       HELD_OUT_2_TOOL_ATTACKS,
       HELD_OUT_2_USER_ATTACKS,
       HELD_OUT_2_BENIGN_TOOL,

@@ -240,8 +240,9 @@ export function formatReport(report: RedTeamReport): string {
   if (missed.length > 0) {
     lines.push('', 'not as expected (attack not detected, benign flagged, or an error):');
     for (const outcome of missed) {
+      const found = outcome.detectedBy === 'leak' ? ', the model leaked its prompt and it was withheld' : '';
       lines.push(
-        `  ${outcome.case.id} [${outcome.status}] ${outcome.error ?? outcome.case.message.slice(0, 90)}`,
+        `  ${outcome.case.id} [${outcome.status}${found}] ${outcome.error ?? outcome.case.message.slice(0, 90)}`,
       );
     }
   }
