@@ -1,5 +1,5 @@
 import { ApiClient, ApiProblemError, SessionEventStream, SupportClient } from '@agentops/client';
-import { QUEUES } from '@agentops/core';
+import { createWorkerConnection, QUEUES } from '@agentops/core';
 import { Queue } from 'bullmq';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -341,7 +341,7 @@ describe('nothing is lost when the desk restarts', () => {
     const session = await platform.client.createSession({ userId: 'restart-user' });
     await platform.services.get('api')?.stop(10_000);
     // A producer hands off the way the router does (EscalationPublisher) while no consumer runs.
-    const connection = platform.redis.duplicate();
+    const connection = createWorkerConnection(platform.redisUrl, 'e2e-producer');
     const queue = new Queue(QUEUES.escalations, { connection, prefix: platform.prefix });
     const escalationId = 'esc_while_desk_down';
     await queue.add(

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ApiClient } from '@agentops/client';
+import { createCommandConnection, parseRedisUrl, type RedisConnection } from '@agentops/core';
 import { type RunningService, type ServiceName, startService } from '@agentops/launcher';
 import { deleteKeys } from '@agentops/testing';
-import { Redis } from 'ioredis';
 
 export interface TestKey {
   key: string;
@@ -20,7 +20,7 @@ export interface TestPlatform {
   client: ApiClient;
   /** Any key by name, e.g. `clientOf('otherTenant')`. */
   clientOf(name: string): ApiClient;
-  redis: Redis;
+  redis: RedisConnection;
   services: Map<ServiceName, RunningService>;
   /** What the demo backend has received since the last reset. */
   demoStats(): Promise<DemoStats>;
@@ -57,8 +57,10 @@ export async function startPlatform(
     extraKeys?: Record<string, Omit<TestKey, 'key'>>;
   } = {},
 ): Promise<TestPlatform> {
-  const prefix = `e2e-${randomBytes(5).toString('hex')}`;
   const redisUrl = options.redisUrl ?? (process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  // On a Redis Cluster (REDIS_URL=redis-cluster://…) the prefix is a hash tag, as in production.
+  const id = `e2e-${randomBytes(5).toString('hex')}`;
+  const prefix = parseRedisUrl(redisUrl).kind === 'cluster' ? `{${id}}` : id;
   const keys: Record<string, TestKey> = {
     client: { key: randomKey('client'), role: 'client', tenant: 'default' },
     otherTenant: { key: randomKey('other'), role: 'client', tenant: 'acme' },
@@ -92,7 +94,7 @@ export async function startPlatform(
       logs.push({ service, line: line as Record<string, unknown> });
     else if (process.env.E2E_VERBOSE) console.log(`[${service}] ${String(line)}`);
   };
-  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  const redis = createCommandConnection(redisUrl, 'e2e');
   // Tests that restart Redis expect this connection to drop for a moment.
   redis.on('error', () => undefined);
 

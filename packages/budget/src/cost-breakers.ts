@@ -1,6 +1,5 @@
-import { type RedisKeys, redisKeys } from '@agentops/core';
+import { type RedisConnection, type RedisKeys, redisKeys } from '@agentops/core';
 import { traceBreakerTransition } from '@agentops/telemetry';
-import type { Redis } from 'ioredis';
 import type { SpendScope } from './cost-ledger.ts';
 
 export interface CostBreakerView {
@@ -17,10 +16,10 @@ export interface CostBreakerView {
  * window, so it closes by itself when the day or hour rolls; the index only makes them listable.
  */
 export class CostBreakers {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisConnection, prefix: string) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
   }

@@ -1,6 +1,12 @@
-import { defineLuaCommand, type LuaCommand, type RedisKeys, readLuaScript, redisKeys } from '@agentops/core';
+import {
+  defineLuaCommand,
+  type LuaCommand,
+  type RedisConnection,
+  type RedisKeys,
+  readLuaScript,
+  redisKeys,
+} from '@agentops/core';
 import { traceBreakerTransition, withSpan } from '@agentops/telemetry';
-import type { Redis } from 'ioredis';
 import type { BudgetLimits } from './budget-limits.ts';
 import { budgetWindows } from './budget-windows.ts';
 
@@ -34,14 +40,14 @@ export interface SessionSpend {
  * in integer micro-dollars.
  */
 export class CostLedger {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly limits: BudgetLimits;
   private readonly sessionTtlMs: number;
   private readonly reserveScript: LuaCommand;
   private readonly settleScript: LuaCommand;
 
-  constructor(redis: Redis, prefix: string, limits: BudgetLimits, sessionTtlSeconds: number) {
+  constructor(redis: RedisConnection, prefix: string, limits: BudgetLimits, sessionTtlSeconds: number) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.limits = limits;

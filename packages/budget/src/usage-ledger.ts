@@ -1,12 +1,12 @@
 import {
   defineLuaCommand,
   type LuaCommand,
+  type RedisConnection,
   type RedisKeys,
   readLuaScript,
   redisKeys,
   type UsageEvent,
 } from '@agentops/core';
-import type { Redis } from 'ioredis';
 import { budgetWindows } from './budget-windows.ts';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
@@ -25,12 +25,12 @@ export interface SessionUsage {
 
 /** Per-session usage totals, fed by the budget service from the `usage` queue. */
 export class UsageLedger {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly ttlMs: number;
   private readonly recordScript: LuaCommand;
 
-  constructor(redis: Redis, prefix: string, ttlSeconds: number) {
+  constructor(redis: RedisConnection, prefix: string, ttlSeconds: number) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.ttlMs = ttlSeconds * 1000;

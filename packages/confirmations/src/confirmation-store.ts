@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import {
   defineLuaCommand,
   type LuaCommand,
+  type RedisConnection,
   type RedisKeys,
   readLuaScript,
   redisKeys,
   ToolResult,
 } from '@agentops/core';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
@@ -63,14 +63,14 @@ function canonicalJson(value: unknown): string {
  * through the API, bound to exactly those arguments, at most once.
  */
 export class ConfirmationStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly ttlMs: number;
   private readonly createScript: LuaCommand;
   private readonly decideScript: LuaCommand;
   private readonly claimScript: LuaCommand;
 
-  constructor(redis: Redis, prefix: string, ttlSeconds: number) {
+  constructor(redis: RedisConnection, prefix: string, ttlSeconds: number) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.ttlMs = ttlSeconds * 1000;

@@ -63,6 +63,30 @@ describe('loadEnv', () => {
     expect(error.message).toContain('SHUTDOWN_TIMEOUT_MS');
   });
 
+  it('asks for a hash-tagged prefix on a Redis Cluster, so every key of a turn shares a slot', () => {
+    const cluster = { REDIS_URL: 'redis-cluster://10.0.0.1:7000,10.0.0.2:7000' };
+    const error = configErrorOf(() => loadEnv(CommonEnv, cluster));
+    expect(error.message).toContain('REDIS_PREFIX');
+    expect(error.message).toContain('{agentops}');
+    expect(loadEnv(CommonEnv, { ...cluster, REDIS_PREFIX: '{agentops}' }).REDIS_PREFIX).toBe('{agentops}');
+    // One server hashes nothing: any prefix is fine there.
+    expect(loadEnv(CommonEnv, { REDIS_PREFIX: 'agentops' }).REDIS_PREFIX).toBe('agentops');
+  });
+
+  it('checks the pair in any schema that holds both, such as one picked from CommonEnv', () => {
+    const picked = CommonEnv.pick({ REDIS_URL: true, REDIS_PREFIX: true });
+    const cluster = { REDIS_URL: 'redis-cluster://10.0.0.1:7000' };
+    expect(configErrorOf(() => loadEnv(picked, cluster)).message).toContain('REDIS_PREFIX');
+    expect(loadEnv(picked, { ...cluster, REDIS_PREFIX: '{p}' })).toEqual({ ...cluster, REDIS_PREFIX: '{p}' });
+  });
+
+  it('names REDIS_URL when a cluster node is not host:port', () => {
+    const error = configErrorOf(() =>
+      loadEnv(CommonEnv, { REDIS_URL: 'redis-cluster://a:1,b:x', REDIS_PREFIX: '{p}' }),
+    );
+    expect(error.message).toContain('REDIS_URL');
+  });
+
   it('rejects a fractional integer setting', () => {
     expect(configErrorOf(() => loadEnv(CommonEnv, { SHUTDOWN_TIMEOUT_MS: '1500.5' })).message).toContain(
       'SHUTDOWN_TIMEOUT_MS',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { hashTagOf } from './keys.ts';
+import { parseRedisUrl } from './redis.ts';
 
 /**
  * Parses environment variables with a zod schema. A bad value stops the process at start with
@@ -10,11 +12,33 @@ export function loadEnv<Schema extends z.ZodType>(
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<Schema> {
   const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`,
-  );
-  throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  const problems = parsed.success
+    ? redisSettingProblems(parsed.data)
+    : parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  return parsed.data as z.infer<Schema>;
+}
+
+/**
+ * REDIS_URL and REDIS_PREFIX checked together, for every schema that holds them (a refinement on
+ * CommonEnv would forbid `.pick()` and `.omit()` on it). On a Redis Cluster the prefix must be a
+ * hash tag: without one the keys of a turn land in different slots, and the first Lua script or
+ * BullMQ flow that touches two of them fails with CROSSSLOT in the middle of a turn.
+ */
+function redisSettingProblems(settings: unknown): string[] {
+  if (typeof settings !== 'object' || settings === null || !('REDIS_URL' in settings)) return [];
+  let clustered: boolean;
+  try {
+    clustered = parseRedisUrl(String(settings.REDIS_URL)).kind === 'cluster';
+  } catch (error) {
+    return [`  REDIS_URL: ${(error as Error).message}`];
+  }
+  if (!clustered || !('REDIS_PREFIX' in settings)) return [];
+  const prefix = String(settings.REDIS_PREFIX);
+  if (hashTagOf(prefix) !== undefined) return [];
+  return [
+    `  REDIS_PREFIX: must hold a hash tag on a Redis Cluster, such as {${prefix.replace(/[{}]/g, '') || 'agentops'}}`,
+  ];
 }
 
 /** An integer env var with a default; empty strings count as unset. */
@@ -23,6 +47,14 @@ export function envInt(defaultValue: number, bounds: { min?: number; max?: numbe
   if (bounds.min !== undefined) schema = schema.min(bounds.min);
   if (bounds.max !== undefined) schema = schema.max(bounds.max);
   return z.preprocess((value) => (isUnset(value) ? defaultValue : value), schema);
+}
+
+/** An integer env var that may stay unset (undefined); empty strings count as unset. */
+export function envOptionalInt(bounds: { min?: number; max?: number } = {}) {
+  let schema = z.coerce.number().int();
+  if (bounds.min !== undefined) schema = schema.min(bounds.min);
+  if (bounds.max !== undefined) schema = schema.max(bounds.max);
+  return z.preprocess((value) => (isUnset(value) ? undefined : value), schema.optional());
 }
 
 /** Empty or blank counts as unset, so `PORT=" "` means the default, not port 0. */

@@ -1,5 +1,6 @@
 export * from './config.ts';
 export * from './errors.ts';
+export * from './health-server.ts';
 export * from './ids.ts';
 export * from './keys.ts';
 export * from './lifecycle.ts';

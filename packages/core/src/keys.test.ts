@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redisKeys } from './keys.ts';
+import { hashTagOf, redisKeys } from './keys.ts';
 
 describe('redisKeys', () => {
   it('starts every key with the configured prefix', () => {
@@ -34,5 +34,20 @@ describe('redisKeys', () => {
     expect(keys.sessionToolCalls('ses_1', 'get_order_status')).toBe(
       'p:session:ses_1:tool-calls:get_order_status',
     );
+  });
+});
+
+describe('hashTagOf', () => {
+  it('finds the tag Redis Cluster hashes, as Redis does', () => {
+    expect(hashTagOf('{agentops}')).toBe('agentops');
+    expect(hashTagOf('prod-{agentops}-eu')).toBe('agentops');
+    expect(hashTagOf('{a}{b}')).toBe('a');
+  });
+
+  it('finds none when the whole key would be hashed', () => {
+    expect(hashTagOf('agentops')).toBeUndefined();
+    expect(hashTagOf('{}agentops')).toBeUndefined();
+    expect(hashTagOf('{agentops')).toBeUndefined();
+    expect(hashTagOf('agentops}')).toBeUndefined();
   });
 });

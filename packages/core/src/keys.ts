@@ -69,3 +69,15 @@ export function redisKeys(prefix: string) {
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/**
+ * The part of a key Redis Cluster hashes (the text between the first `{` and the next `}`, when
+ * not empty), or undefined when the whole key is hashed. Every key shares the prefix's slot only
+ * when the prefix holds such a tag.
+ */
+export function hashTagOf(prefix: string): string | undefined {
+  const open = prefix.indexOf('{');
+  if (open < 0) return undefined;
+  const close = prefix.indexOf('}', open + 1);
+  return close > open + 1 ? prefix.slice(open + 1, close) : undefined;
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 
 export type LuaCommand = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
 
@@ -16,7 +16,7 @@ export function readLuaScript(commandsDir: URL, name: string, helpers: readonly 
  * Registers a script once per connection with `defineCommand` (EVALSHA with a fallback to EVAL)
  * and returns a typed caller.
  */
-export function defineLuaCommand(redis: Redis, name: string, source: string): LuaCommand {
+export function defineLuaCommand(redis: RedisConnection, name: string, source: string): LuaCommand {
   if (typeof Reflect.get(redis, name) !== 'function') redis.defineCommand(name, { lua: source });
   const command = Reflect.get(redis, name) as (...args: (string | number)[]) => Promise<unknown>;
   return (keys, args) => command.call(redis, keys.length, ...keys, ...args);

@@ -6,6 +6,7 @@ import {
   type EscalationStatus,
   type HistoryMessage,
   type LuaCommand,
+  type RedisConnection,
   type RedisKeys,
   readLuaScript,
   redisKeys,
@@ -13,7 +14,6 @@ import {
   type SessionStatus,
 } from '@agentops/core';
 import { SESSION_LUA_HELPERS } from '@agentops/sessions';
-import type { Redis } from 'ioredis';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
 const HELPERS = ['lib-desk'];
@@ -75,7 +75,7 @@ export interface DeskSettings {
  */
 export class EscalationDesk {
   readonly keys: RedisKeys;
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly ttlMs: number;
   private readonly sessionTtlMs: number;
   private readonly openScript: LuaCommand;
@@ -83,7 +83,7 @@ export class EscalationDesk {
   private readonly replyScript: LuaCommand;
   private readonly resolveScript: LuaCommand;
 
-  constructor(redis: Redis, prefix: string, settings: DeskSettings) {
+  constructor(redis: RedisConnection, prefix: string, settings: DeskSettings) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.ttlMs = settings.escalationTtlSeconds * 1000;

@@ -3,12 +3,12 @@ import {
   type InjectionAction,
   type InjectionPolicy,
   type InjectionSource,
+  type RedisConnection,
   type ToolResult,
   type TurnRecord,
   toolError,
 } from '@agentops/core';
 import { type Logger, traceInjectionDetection } from '@agentops/telemetry';
-import type { Redis } from 'ioredis';
 import { sessionCanary, withCanary } from './canary.ts';
 import { detectInjection, type InjectionFinding, stringsIn } from './injection-detector.ts';
 import { stripInstructions } from './instruction-strip.ts';
@@ -23,7 +23,7 @@ export interface GuardedAgent {
 }
 
 export interface AgentGuardOptions {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   logger: Logger;
   agents: ReadonlyMap<string, GuardedAgent>;

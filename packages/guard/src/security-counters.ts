@@ -1,5 +1,4 @@
-import { type InjectionAction, type InjectionSource, redisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import { type InjectionAction, type InjectionSource, type RedisConnection, redisKeys } from '@agentops/core';
 
 /** Where a system-prompt leak was caught, and by what. */
 export type LeakPlace = 'reply' | 'tool_arguments';
@@ -9,10 +8,10 @@ export type LeakPlace = 'reply' | 'tool_arguments';
  * is needed), shared by every process; `/metrics` shows them (MetricsReader.securityCounts).
  */
 export class SecurityCounters {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: ReturnType<typeof redisKeys>;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisConnection, prefix: string) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
   }

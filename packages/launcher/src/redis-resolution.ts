@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, isIP, connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
+import { parseRedisUrl, type RedisTarget, redactRedisUrl } from '@agentops/core';
 
 export interface ResolvedRedis {
   url: string;
@@ -143,6 +144,13 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
  * server answers, and must not wait through a client's reconnect loop to find out.
  */
 export function ping(url: string, timeoutMs: number): Promise<string> {
+  let target: RedisTarget;
+  try {
+    target = parseRedisUrl(url);
+  } catch (error) {
+    return Promise.resolve(`unreachable: ${(error as Error).message}`);
+  }
+  if (target.kind === 'cluster') return pingSeedNodes(target, timeoutMs);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -194,6 +202,23 @@ export function ping(url: string, timeoutMs: number): Promise<string> {
   });
 }
 
+/** A cluster answers when one of its seed nodes does: the clients learn the other nodes from it. */
+async function pingSeedNodes(
+  target: Extract<RedisTarget, { kind: 'cluster' }>,
+  timeoutMs: number,
+): Promise<string> {
+  const scheme = target.tls ? 'rediss' : 'redis';
+  const auth = target.password
+    ? `${encodeURIComponent(target.username ?? '')}:${encodeURIComponent(target.password)}@`
+    : '';
+  let answer = 'unreachable: no seed node';
+  for (const { host, port } of target.nodes) {
+    answer = await ping(`${scheme}://${auth}${host.includes(':') ? `[${host}]` : host}:${port}`, timeoutMs);
+    if (answer === 'PONG') break;
+  }
+  return answer;
+}
+
 function encodeCommand(parts: string[]): string {
   return `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join('')}`;
 }
@@ -205,7 +230,8 @@ export function redactUrl(url: string): string {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    return url;
+    // A cluster URL's host list is no URL authority.
+    return redactRedisUrl(url);
   }
 }
 

@@ -1,11 +1,10 @@
 import type { UsageLedger } from '@agentops/budget';
 import type { ConfirmationStore } from '@agentops/confirmations';
-import type { SessionRecord, TurnRecord } from '@agentops/core';
+import type { RedisConnection, SessionRecord, TurnRecord } from '@agentops/core';
 import type { EscalationDesk } from '@agentops/escalations';
 import type { SessionStore } from '@agentops/sessions';
 import type { AlertStore, Logger, MetricsSnapshot, SessionTraceStore } from '@agentops/telemetry';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ApiKeyRegistry, Principal } from './api-keys.ts';
 import type { BreakerBoard } from './breaker-board.ts';
 import type { IdempotencyStore } from './idempotency.ts';
@@ -34,7 +33,7 @@ export interface ObservabilityDeps {
 }
 
 export interface ApiDeps {
-  redis: Redis;
+  redis: RedisConnection;
   registry: ApiKeyRegistry;
   sessions: SessionStore;
   confirmations: ConfirmationStore;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import type { RedisConnection, RedisKeys } from '@agentops/core';
 import { z } from 'zod';
 import type { Principal } from './api-keys.ts';
 import { ProblemError, problems } from './problem.ts';
@@ -24,11 +23,11 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * the answer to "create a turn" can retry without the turn running twice.
  */
 export class IdempotencyStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly ttlMs: number;
 
-  constructor(redis: Redis, keys: RedisKeys, ttlSeconds: number) {
+  constructor(redis: RedisConnection, keys: RedisKeys, ttlSeconds: number) {
     this.redis = redis;
     this.keys = keys;
     this.ttlMs = ttlSeconds * 1000;

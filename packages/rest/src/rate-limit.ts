@@ -1,6 +1,11 @@
-import { defineLuaCommand, type LuaCommand, readLuaScript, redisKeys } from '@agentops/core';
+import {
+  defineLuaCommand,
+  type LuaCommand,
+  type RedisConnection,
+  readLuaScript,
+  redisKeys,
+} from '@agentops/core';
 import type { NextFunction, Request, Response } from 'express';
-import type { Redis } from 'ioredis';
 import { problems } from './problem.ts';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
@@ -23,7 +28,7 @@ export class KeyRateLimiter {
   private readonly settings: RateLimitSettings;
   private readonly script: LuaCommand;
 
-  constructor(redis: Redis, prefix: string, settings: RateLimitSettings) {
+  constructor(redis: RedisConnection, prefix: string, settings: RateLimitSettings) {
     this.keys = redisKeys(prefix);
     this.settings = settings;
     this.script = defineLuaCommand(

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@agentops/core';
 
 type Listener = () => void;
 
@@ -8,12 +8,12 @@ type Listener = () => void;
  * instead of polling Redis each.
  */
 export class SessionSignals {
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisConnection;
   private readonly channel: string;
   private readonly listeners = new Map<string, Set<Listener>>();
   private ready: Promise<unknown> | undefined;
 
-  constructor(subscriber: Redis, channel: string) {
+  constructor(subscriber: RedisConnection, channel: string) {
     this.subscriber = subscriber;
     this.channel = channel;
     subscriber.on('message', (_channel: string, sessionId: string) => {

@@ -2,6 +2,7 @@ import {
   defineLuaCommand,
   HistoryMessage,
   type LuaCommand,
+  type RedisConnection,
   type RedisKeys,
   readLuaScript,
   redisKeys,
@@ -9,7 +10,6 @@ import {
   SessionRecord,
   TurnRecord,
 } from '@agentops/core';
-import type { Redis } from 'ioredis';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
 const HELPERS = ['lib-events'];
@@ -36,14 +36,14 @@ export interface SessionChange extends StepEffects {
  */
 export class SessionStore {
   readonly keys: RedisKeys;
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly ttlMs: number;
   private readonly acceptTurnScript: LuaCommand;
   private readonly saveTurnScript: LuaCommand;
   private readonly finishTurnScript: LuaCommand;
   private readonly updateSessionScript: LuaCommand;
 
-  constructor(redis: Redis, prefix: string, ttlSeconds: number) {
+  constructor(redis: RedisConnection, prefix: string, ttlSeconds: number) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.ttlMs = ttlSeconds * 1000;

@@ -1,6 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { type RedisKeys, redisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import { type RedisConnection, type RedisKeys, redisKeys } from '@agentops/core';
 import { z } from 'zod';
 import { ATTR } from './attributes.ts';
 
@@ -39,7 +38,7 @@ export const MAX_BATCHES_PER_SESSION = 2_000;
  * `flush` waits for what is buffered and in flight (at shutdown, before Redis is closed).
  */
 export class SessionSpanWriter {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly ttlMs: number;
   private readonly onError: (error: unknown) => void;
@@ -47,7 +46,7 @@ export class SessionSpanWriter {
   private scheduled = false;
   private inFlight = new Set<Promise<void>>();
 
-  constructor(redis: Redis, prefix: string, ttlSeconds: number, onError: (error: unknown) => void) {
+  constructor(redis: RedisConnection, prefix: string, ttlSeconds: number, onError: (error: unknown) => void) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.ttlMs = ttlSeconds * 1000;
@@ -91,10 +90,10 @@ export class SessionSpanWriter {
 
 /** Reads a session's spans, oldest first. */
 export class SessionTraceStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisConnection, prefix: string) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
   }

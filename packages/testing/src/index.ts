@@ -1,1 +1,2 @@
+export * from './redis-cluster.ts';
 export * from './shared-redis.ts';

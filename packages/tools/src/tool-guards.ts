@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   defineLuaCommand,
   type LuaCommand,
+  type RedisConnection,
   type RedisKeys,
   readLuaScript,
   redisKeys,
@@ -9,7 +10,6 @@ import {
   ToolResult,
 } from '@agentops/core';
 import { traceBreakerTransition } from '@agentops/telemetry';
-import type { Redis } from 'ioredis';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
 
@@ -30,7 +30,7 @@ export interface ToolBreakerView {
  * session, the circuit breaker, attempt counts and the cache of idempotent results.
  */
 export class ToolGuards {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly sessionTtlMs: number;
   private readonly cacheTtlMs: number;
@@ -38,7 +38,11 @@ export class ToolGuards {
   private readonly admitScript: LuaCommand;
   private readonly recordScript: LuaCommand;
 
-  constructor(redis: Redis, prefix: string, options: { sessionTtlSeconds: number; cacheTtlSeconds: number }) {
+  constructor(
+    redis: RedisConnection,
+    prefix: string,
+    options: { sessionTtlSeconds: number; cacheTtlSeconds: number },
+  ) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.sessionTtlMs = options.sessionTtlSeconds * 1000;

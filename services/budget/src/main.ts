@@ -6,15 +6,17 @@ import {
   closeWithDeadline,
   createWorkerConnection,
   envString,
+  HealthEnv,
   handleShutdown,
   loadEnv,
   QUEUES,
+  startHealthServer,
   UsageEvent,
 } from '@agentops/core';
 import { createLogger, logReady, startTelemetry, withJobSpan } from '@agentops/telemetry';
 import { Worker } from 'bullmq';
 
-const env = loadEnv(CommonEnv.extend({ CONTRACTS_DIR: envString('').optional() }));
+const env = loadEnv(CommonEnv.extend({ ...HealthEnv.shape, CONTRACTS_DIR: envString('').optional() }));
 const logger = createLogger('budget', env.LOG_LEVEL);
 const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
 const telemetry = startTelemetry({
@@ -59,8 +61,14 @@ const worker = new Worker(
 worker.on('error', (error) => logger.error({ err: error }, 'budget worker error'));
 worker.on('ready', () => logReady(logger, { limits }));
 
+const health = startHealthServer(env, logger, {
+  redis: () => connection.status === 'ready',
+  worker: () => worker.isRunning(),
+});
+
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS);
   await telemetry.shutdown();
   await closeRedis(connection);
+  await health?.close();
 });

@@ -9,9 +9,11 @@ import {
   createWorkerConnection,
   envInt,
   envString,
+  HealthEnv,
   handleShutdown,
   loadEnv,
   QUEUES,
+  startHealthServer,
   type UsageEvent,
 } from '@agentops/core';
 import { EscalationPublisher } from '@agentops/escalations';
@@ -31,6 +33,7 @@ import { Queue, Worker } from 'bullmq';
 
 const env = loadEnv(
   CommonEnv.extend({
+    ...HealthEnv.shape,
     ROUTER_CONCURRENCY: envInt(16, { min: 1, max: 512 }),
     MAX_STEPS_PER_TURN: envInt(8, { min: 1, max: 50 }),
     MODEL_TIMEOUT_MS: envInt(60_000, { min: 100 }),
@@ -157,6 +160,11 @@ worker.on('ready', () =>
   }),
 );
 
+const health = startHealthServer(env, logger, {
+  redis: () => connection.status === 'ready',
+  worker: () => worker.isRunning(),
+});
+
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS);
   await Promise.all(
@@ -164,4 +172,5 @@ handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   );
   await telemetry.shutdown();
   await closeRedis(connection);
+  await health?.close();
 });

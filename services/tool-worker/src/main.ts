@@ -8,8 +8,10 @@ import {
   envInt,
   envString,
   envUrl,
+  HealthEnv,
   handleShutdown,
   loadEnv,
+  startHealthServer,
   toolQueueName,
 } from '@agentops/core';
 import { SessionStore } from '@agentops/sessions';
@@ -25,6 +27,7 @@ import { Queue, Worker } from 'bullmq';
 
 const env = loadEnv(
   CommonEnv.extend({
+    ...HealthEnv.shape,
     DEMO_BACKEND_URL: envUrl('http://127.0.0.1:8081'),
     TOOL_CACHE_SECONDS: envInt(300, { min: 0 }),
     TOOL_LOCK_MS: envInt(30_000, { min: 1_000 }),
@@ -86,9 +89,15 @@ Promise.all(workers.map((worker) => worker.waitUntilReady())).then(
   (error: unknown) => logger.error({ err: error }, 'tool workers could not start'),
 );
 
+const health = startHealthServer(env, logger, {
+  redis: () => connection.status === 'ready',
+  workers: () => workers.every((worker) => worker.isRunning()),
+});
+
 handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
   await Promise.all(workers.map((worker) => closeWithDeadline(worker, env.SHUTDOWN_TIMEOUT_MS)));
   await Promise.all([...queues.values()].map((queue) => queue.close()));
   await telemetry.shutdown();
   await closeRedis(connection);
+  await health?.close();
 });

@@ -1,5 +1,11 @@
-import { defineLuaCommand, type LuaCommand, type RedisKeys, readLuaScript, redisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import {
+  defineLuaCommand,
+  type LuaCommand,
+  type RedisConnection,
+  type RedisKeys,
+  readLuaScript,
+  redisKeys,
+} from '@agentops/core';
 import { z } from 'zod';
 
 const COMMANDS_DIR = new URL('../commands/', import.meta.url);
@@ -25,11 +31,11 @@ export const RESOLVED_ALERT_RETENTION_MS = 24 * 3_600_000;
 
 /** Alert states in one Redis hash, shared by every API replica. */
 export class AlertStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly transitionScript: LuaCommand;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisConnection, prefix: string) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.transitionScript = defineLuaCommand(

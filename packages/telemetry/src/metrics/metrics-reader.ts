@@ -1,5 +1,4 @@
-import { type RedisKeys, redisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import { type RedisConnection, type RedisKeys, redisKeys } from '@agentops/core';
 import { TOTALS } from './metrics-recorder.ts';
 import { bucketMs, bucketStart, NO_LABEL, type SeriesSpec } from './series.ts';
 
@@ -23,11 +22,11 @@ export function percentiles(values: readonly number[]): Percentiles {
 
 /** Reads the aggregates MetricsRecorder writes. */
 export class MetricsReader {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly fineBucketMs: number;
 
-  constructor(redis: Redis, prefix: string, options: { fineBucketMs: number }) {
+  constructor(redis: RedisConnection, prefix: string, options: { fineBucketMs: number }) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.fineBucketMs = options.fineBucketMs;

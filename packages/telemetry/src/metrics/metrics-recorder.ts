@@ -1,5 +1,11 @@
-import { defineLuaCommand, type LuaCommand, type RedisKeys, readLuaScript, redisKeys } from '@agentops/core';
-import type { Redis } from 'ioredis';
+import {
+  defineLuaCommand,
+  type LuaCommand,
+  type RedisConnection,
+  type RedisKeys,
+  readLuaScript,
+  redisKeys,
+} from '@agentops/core';
 import {
   bucketMs,
   bucketStart,
@@ -24,13 +30,13 @@ export const TOTALS = {
  * the event, so tests can write an hour of traffic in a moment (the injectable clock).
  */
 export class MetricsRecorder {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly fineBucketMs: number;
   private readonly rollingAdd: LuaCommand;
   private readonly sessionTurn: LuaCommand;
 
-  constructor(redis: Redis, prefix: string, options: { fineBucketMs: number }) {
+  constructor(redis: RedisConnection, prefix: string, options: { fineBucketMs: number }) {
     this.redis = redis;
     this.keys = redisKeys(prefix);
     this.fineBucketMs = options.fineBucketMs;
