@@ -84,6 +84,8 @@ async function acceptTurn(
     toolCalls: [],
     routing: [],
   };
+  // Recorded on the turn from its first save, so the 202 already says what was found.
+  await deps.guard.screenUserMessage(turn);
   const accepted = await deps.sessions.acceptTurn(turn, deps.settings.maxQueuedTurnsPerSession);
   switch (accepted.outcome) {
     case 'missing':
