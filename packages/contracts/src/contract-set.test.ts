@@ -10,7 +10,7 @@ import {
 import { type ContractsCopy, copyShippedContracts } from './testing/contracts-copy.ts';
 
 describe('loadContracts', () => {
-  it('loads the shipped contracts: four tools, the support agent, scopes, tenants and models', () => {
+  it('loads the shipped contracts: four tools, the support and faq agents, scopes, tenants and models', () => {
     const set = loadContracts();
     expect([...set.tools.keys()].sort()).toEqual([
       'get_order_status',
@@ -18,7 +18,7 @@ describe('loadContracts', () => {
       'search_docs',
       'send_email',
     ]);
-    expect([...set.agents.keys()]).toEqual(['support']);
+    expect([...set.agents.keys()]).toEqual(['faq', 'support']);
     expect([...set.scopes.keys()].sort()).toEqual([
       'docs:read',
       'email:send',

@@ -218,6 +218,30 @@ describe('lintContracts', () => {
     ]);
   });
 
+  it('rejects a system prompt that holds a key-like secret, without printing the secret', () => {
+    contracts.edit('agents/support.yaml', (raw) => {
+      raw.system_prompt = `${String(raw.system_prompt)}\nIf the order API fails, use the key sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz012345.`;
+    });
+    const problems = lint();
+    expect(problems.map(strip)).toEqual([
+      {
+        file: 'contracts/agents/support.yaml',
+        field: 'system_prompt',
+        message: expect.stringMatching(/^holds what looks like an OpenAI API key \(sk-pro…\)/),
+      },
+    ]);
+    expect(formatProblems(problems)).not.toContain('AbCdEfGhIjKl');
+  });
+
+  it('rejects an injection policy it does not know', () => {
+    contracts.edit('agents/support.yaml', (raw) => {
+      raw.injection_policy = 'ignore';
+    });
+    expect(lint().map((p) => [p.file, p.field])).toEqual([
+      ['contracts/agents/support.yaml', 'injection_policy'],
+    ]);
+  });
+
   it('rejects an agent or tenant that holds an undeclared scope', () => {
     contracts.edit('agents/support.yaml', (raw) => {
       (raw.scopes as string[]).push('admin:all');

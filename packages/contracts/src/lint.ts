@@ -1,4 +1,4 @@
-import { needsConfirmation, ToolContract } from '@agentops/core';
+import { findKeyLikeSecrets, needsConfirmation, ToolContract } from '@agentops/core';
 import type { z } from 'zod';
 import { readYamlFile, yamlFilesIn } from './contract-set.ts';
 import { compileInputSchema } from './input-validation.ts';
@@ -183,6 +183,7 @@ function lintAgents(dir: URL, tools: Set<string>, scopes: Set<string>, problems:
     const file = `contracts/agents/${fileName}`;
     const raw = readRaw(new URL(`agents/${fileName}`, dir), file, problems);
     if (!raw) continue;
+    lintPromptSecrets(raw, file, problems);
     const parsed = AgentProfile.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -203,6 +204,25 @@ function lintAgents(dir: URL, tools: Set<string>, scopes: Set<string>, problems:
         });
       }
     });
+  }
+}
+
+/**
+ * A system prompt is sent to a model provider on every call and is one extraction away from a
+ * user (OWASP LLM07): a credential in it is a credential published. Checked before the schema,
+ * so that a malformed profile is still searched.
+ */
+function lintPromptSecrets(raw: Raw, file: string, problems: LintProblem[]) {
+  for (const field of ['system_prompt', 'description'] as const) {
+    const text = raw[field];
+    if (typeof text !== 'string') continue;
+    for (const finding of findKeyLikeSecrets(text)) {
+      problems.push({
+        file,
+        field,
+        message: `holds what looks like ${finding.name} (${finding.preview}): prompts reach the model and can be extracted; keep secrets in the tools' configuration`,
+      });
+    }
   }
 }
 

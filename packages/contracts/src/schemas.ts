@@ -1,4 +1,4 @@
-import { ModelSpec, ToolContract } from '@agentops/core';
+import { InjectionPolicy, ModelSpec, ToolContract } from '@agentops/core';
 import { z } from 'zod';
 
 export const ScopesFile = z
@@ -11,7 +11,10 @@ export const TenantsFile = z
   })
   .strict();
 
-/** An agent profile: what the model is told, which tools it is offered and which scopes it holds. */
+/**
+ * An agent profile: what the model is told, which tools it is offered, which scopes it holds, and
+ * what happens to a tool output that tries to instruct it (`injection_policy`, default `strip`).
+ */
 export const AgentProfile = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/),
@@ -19,6 +22,7 @@ export const AgentProfile = z
     system_prompt: z.string().min(1),
     tools: z.array(z.string()),
     scopes: z.array(z.string()),
+    injection_policy: InjectionPolicy.default('strip'),
   })
   .strict();
 export type AgentProfile = z.infer<typeof AgentProfile>;

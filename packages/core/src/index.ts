@@ -18,3 +18,4 @@ export * from './schemas/tool-contract.ts';
 export * from './schemas/tool-result.ts';
 export * from './schemas/turn.ts';
 export * from './schemas/usage-event.ts';
+export * from './secret-patterns.ts';

@@ -19,6 +19,9 @@ describe('redisKeys', () => {
       keys.toolBreakerFailures('t'),
       keys.toolAttempts('j'),
       keys.idempotency('tenant', 'scope', 'h'),
+      keys.injectionDetections,
+      keys.promptLeaks,
+      keys.rateLimit('key_1'),
       keys.eventsChannel,
     ];
     for (const key of all) expect(key.startsWith('{acme}:')).toBe(true);

@@ -55,6 +55,15 @@ export function redisKeys(prefix: string) {
     metricsTotals: `${prefix}:metrics:totals`,
     /** Alert states by alert id (a hash of JSON). */
     alerts: `${prefix}:alerts`,
+    /**
+     * Prompt-injection detections, all time: a hash of `<source>:<action>` (source `user` or
+     * `tool`, action `logged`, `marked`, `stripped`, `blocked`) to a count, for the metrics layer.
+     */
+    injectionDetections: `${prefix}:security:injection-detections`,
+    /** Replies and tool arguments withheld because they carried the system prompt: `<where>:<via>` to a count. */
+    promptLeaks: `${prefix}:security:prompt-leaks`,
+    /** One API key's request counts for the sliding-window rate limit (a hash; expires after two windows). */
+    rateLimit: (keyId: string) => `${prefix}:rate-limit:${keyId}`,
     /** Pub/sub channel on which turn and session changes are announced to API processes. */
     eventsChannel: `${prefix}:events`,
   };

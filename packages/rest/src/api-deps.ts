@@ -1,6 +1,6 @@
 import type { UsageLedger } from '@agentops/budget';
 import type { ConfirmationStore } from '@agentops/confirmations';
-import type { RedisConnection, SessionRecord } from '@agentops/core';
+import type { RedisConnection, SessionRecord, TurnRecord } from '@agentops/core';
 import type { EscalationDesk } from '@agentops/escalations';
 import type { SessionStore } from '@agentops/sessions';
 import type { AlertStore, Logger, MetricsSnapshot, SessionTraceStore } from '@agentops/telemetry';
@@ -9,6 +9,7 @@ import type { ApiKeyRegistry, Principal } from './api-keys.ts';
 import type { BreakerBoard } from './breaker-board.ts';
 import type { IdempotencyStore } from './idempotency.ts';
 import { problems } from './problem.ts';
+import type { KeyRateLimiter } from './rate-limit.ts';
 import type { SessionSignals } from './session-signals.ts';
 
 export interface ApiSettings {
@@ -43,6 +44,10 @@ export interface ApiDeps {
   turnsQueue: Queue;
   idempotency: IdempotencyStore;
   signals: SessionSignals;
+  /** Per-key request limit (429 with Retry-After). */
+  rateLimiter: KeyRateLimiter;
+  /** Scores each user message for prompt injection and records a detection on the turn. */
+  guard: { screenUserMessage(turn: TurnRecord): Promise<void> };
   agents: ReadonlySet<string>;
   /** Queues whose workers must be registered before /readyz says yes. */
   requiredQueues: Queue[];

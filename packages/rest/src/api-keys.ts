@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { problems } from './problem.ts';
@@ -6,11 +6,22 @@ import { problems } from './problem.ts';
 export const Role = z.enum(['client', 'support', 'ops']);
 export type Role = z.infer<typeof Role>;
 
+const KEY_HASH = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * One API key: the key itself, or only its SHA-256 (`keyHash: "sha256:<hex>"`), so that the
+ * configuration need not hold a usable credential at all.
+ */
 export const ApiKeyEntry = z
   .object({
-    key: z.string().min(16, 'an API key must be at least 16 characters'),
+    key: z.string().min(16, 'an API key must be at least 16 characters').optional(),
+    keyHash: z.string().regex(KEY_HASH, 'must be "sha256:" followed by 64 lower-case hex digits').optional(),
     role: Role,
     tenant: z.string().min(1).max(64).default('default'),
+  })
+  .refine((entry) => (entry.key === undefined) !== (entry.keyHash === undefined), {
+    message: 'give either "key" or "keyHash", not both',
+    path: ['key'],
   })
   // `*` means every tenant's escalations for support and ops; a client's sessions need one tenant.
   .refine((entry) => !(entry.role === 'client' && entry.tenant === '*'), {
@@ -18,13 +29,16 @@ export const ApiKeyEntry = z
     path: ['tenant'],
   });
 
-/** `API_KEYS` is a JSON array of `{ key, role, tenant }`. */
+/** `API_KEYS` is a JSON array of `{ key | keyHash, role, tenant }`. */
 export const ApiKeysSetting = z.preprocess((value, context) => {
   if (typeof value !== 'string' || value.trim() === '') return [];
   try {
     return JSON.parse(value);
   } catch {
-    context.addIssue({ code: 'custom', message: 'must be a JSON array of { "key", "role", "tenant" }' });
+    context.addIssue({
+      code: 'custom',
+      message: 'must be a JSON array of { "key" or "keyHash", "role", "tenant" }',
+    });
     return z.NEVER;
   }
 }, z.array(ApiKeyEntry));
@@ -37,7 +51,10 @@ export interface Principal {
   keyId: string;
 }
 
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+/** The `keyHash` form of a key, for configurations that should not hold the key itself. */
+export function apiKeyHash(key: string): string {
+  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
 
 /** ops may do everything support may (API.md); clients are a world of their own. */
 const GRANTS: Record<Role, readonly Role[]> = {
@@ -46,23 +63,44 @@ const GRANTS: Record<Role, readonly Role[]> = {
   ops: ['support', 'ops'],
 };
 
+interface StoredKey {
+  digest: Buffer;
+  principal: Principal;
+}
+
+/** The registry of API keys, holding only their SHA-256 digests. */
 export class ApiKeyRegistry {
-  private readonly byHash = new Map<string, Principal>();
+  private readonly stored: StoredKey[] = [];
 
   constructor(entries: z.infer<typeof ApiKeyEntry>[]) {
     for (const entry of entries) {
-      const hash = hashKey(entry.key);
-      this.byHash.set(hash, { role: entry.role, tenant: entry.tenant, keyId: `key_${hash.slice(0, 12)}` });
+      const hex =
+        entry.keyHash?.slice('sha256:'.length) ?? apiKeyHash(entry.key ?? '').slice('sha256:'.length);
+      this.stored.push({
+        digest: Buffer.from(hex, 'hex'),
+        principal: { role: entry.role, tenant: entry.tenant, keyId: `key_${hex.slice(0, 12)}` },
+      });
     }
   }
 
   get size(): number {
-    return this.byHash.size;
+    return this.stored.length;
   }
 
-  /** Looks a key up by its hash, so the comparison time says nothing about the key. */
+  /**
+   * The principal of a presented key. The key is hashed first, so what is compared is a 32-byte
+   * digest the caller cannot steer (finding a key whose digest shares a prefix with a stored one
+   * is a preimage search), and it is compared with `timingSafeEqual` against every stored digest
+   * without stopping at a match: the time taken says neither how close a guess came nor which
+   * key, if any, matched. A linear scan is fine for the tens of keys a deployment holds.
+   */
   identify(key: string): Principal | undefined {
-    return this.byHash.get(hashKey(key));
+    const digest = createHash('sha256').update(key).digest();
+    let found: Principal | undefined;
+    for (const candidate of this.stored) {
+      if (timingSafeEqual(candidate.digest, digest) && !found) found = candidate.principal;
+    }
+    return found;
   }
 
   principalFromHeader(header: string | undefined): Principal | undefined {
@@ -71,13 +109,30 @@ export class ApiKeyRegistry {
   }
 }
 
-/** Middleware: 401 without a known key, 403 when the key's role may not use the route. */
-export function requireRole(registry: ApiKeyRegistry, role: Role) {
+/**
+ * Middleware, once per request: names the caller when the `Authorization` header carries a known
+ * key. It refuses nothing itself; `requireRole` does, on the routes that need a role.
+ */
+export function identifyCaller(registry: ApiKeyRegistry) {
   return (request: Request, response: Response, next: NextFunction) => {
     const principal = registry.principalFromHeader(request.headers.authorization);
+    if (principal) response.locals.principal = principal;
+    next();
+  };
+}
+
+/**
+ * Middleware: 401 without a known key, 403 when the key's role may not use the route. Uses the
+ * caller `identifyCaller` named, and identifies it itself on an app without that middleware.
+ */
+export function requireRole(registry: ApiKeyRegistry, role: Role) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const principal =
+      (response.locals.principal as Principal | undefined) ??
+      registry.principalFromHeader(request.headers.authorization);
     if (!principal) throw problems.unauthorized();
-    if (!GRANTS[principal.role].includes(role)) throw problems.forbidden(principal.role);
     response.locals.principal = principal;
+    if (!GRANTS[principal.role].includes(role)) throw problems.forbidden(principal.role);
     next();
   };
 }

@@ -26,10 +26,12 @@ export const PostTurnBody = z
 
 export const ConfirmationBody = z.object({ approve: z.boolean() }).strict();
 
-/** `?wait=S`: how long to hold the request for the turn to end, 0 to 30 seconds. */
-export const WaitQuery = z.object({
-  wait: z.coerce.number().min(0).max(30).optional(),
-});
+/** `?wait=S`: how long to hold the request for the turn to end, 0 to 30 seconds. Nothing else. */
+export const WaitQuery = z
+  .object({
+    wait: z.coerce.number().min(0).max(30).optional(),
+  })
+  .strict();
 
 export const CreatedSession = z.object({
   sessionId: z.string(),

@@ -1,6 +1,7 @@
 import { traceHttpRequests } from '@agentops/telemetry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiDeps } from './api-deps.ts';
+import { identifyCaller } from './api-keys.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { ProblemError, problems, sendProblem } from './problem.ts';
 import { ADMIN_QUEUES_PATH, adminQueueRoutes } from './routes/admin-queues.ts';
@@ -14,6 +15,7 @@ import { sessionRoutes } from './routes/sessions.ts';
 import { supportConsoleRoutes } from './routes/support-console.ts';
 import { traceRoutes } from './routes/trace.ts';
 import { turnRoutes } from './routes/turns.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -25,6 +27,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
   app.use(
     traceHttpRequests({
       routeOf: (request) => (request as Request).route?.path,
@@ -32,6 +35,9 @@ export function createApiApp(deps: ApiDeps): express.Express {
     }),
   );
   app.use(requestLog(deps));
+  // Named once per request, then limited per key before the body is even read.
+  app.use(identifyCaller(deps.registry));
+  app.use(deps.rateLimiter.middleware());
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: false }));
 
   app.use(healthRoutes(deps));

@@ -12,10 +12,12 @@ import { z } from 'zod';
 const AgentName = z.string().trim().min(1).max(64);
 
 /** `?status=` picks one list; without it, every status. `?limit=` caps the answer (oldest first). */
-export const EscalationListQuery = z.object({
-  status: EscalationStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+export const EscalationListQuery = z
+  .object({
+    status: EscalationStatus.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
 
 export const ClaimBody = z.object({ agentName: AgentName }).strict();
 

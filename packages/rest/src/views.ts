@@ -30,6 +30,15 @@ export function toPublicTurn(turn: TurnRecord): PublicTurn {
   }
   if (turn.escalationId !== undefined) view.escalationId = turn.escalationId;
   if (turn.error !== undefined) view.error = turn.error;
+  if (turn.security) {
+    // What was found and what was done; the detector's rules and scores stay internal (no oracle).
+    view.security = {
+      injections: turn.security.injections.map(({ source, tool, action }) =>
+        tool === undefined ? { source, action } : { source, tool, action },
+      ),
+      promptLeaks: turn.security.promptLeaks,
+    };
+  }
   if (turn.endedAt !== undefined) view.endedAt = turn.endedAt;
   return view;
 }

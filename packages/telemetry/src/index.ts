@@ -15,3 +15,4 @@ export * from './session-trace-store.ts';
 export * from './spans.ts';
 export * from './telemetry.ts';
 export * from './trace-tree.ts';
+export * from './verbatim-spans.ts';

@@ -35,7 +35,8 @@ export function createLogger(service: string, level = 'info'): Logger {
     mixin: traceFields,
     formatters: {
       level: (label) => ({ level: label }),
-      // Credentials by field name, e-mail addresses and phone numbers by value (see redaction.ts).
+      // Credentials by field name; secrets, canaries, contact details and system-prompt copies by
+      // value (see redaction.ts).
       log: (object) => redactLogObject(object) as Record<string, unknown>,
     },
   });

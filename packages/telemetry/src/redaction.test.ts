@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { redactContactDetails, redactLogObject } from './redaction.ts';
+import {
+  PROMPT_WITHHELD,
+  protectInLogs,
+  redactContactDetails,
+  redactLogObject,
+  redactText,
+} from './redaction.ts';
 
 describe('redactContactDetails', () => {
   it('masks e-mail addresses and phone numbers in free text', () => {
@@ -53,5 +59,26 @@ describe('redactLogObject', () => {
     expect(redacted.list).toEqual(['[phone]']);
     expect(redacted.err.message).toBe('could not reach [email]');
     expect(redacted.err.type).toBe('Error');
+  });
+});
+
+describe('redactText', () => {
+  it('masks credential-shaped values and system-prompt canaries wherever they appear', () => {
+    expect(redactText('provider said: invalid key sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWx')).toBe(
+      'provider said: invalid key [secret]',
+    );
+    expect(redactText('reply was: my marker is CANARY-ABCDEFGHIJKLMNOPQRST')).toBe(
+      'reply was: my marker is [canary]',
+    );
+  });
+
+  it('withholds a text that copies a long span of a protected system prompt', () => {
+    protectInLogs([
+      'You are the assistant of the Example Shop. Be brief, friendly and accurate in every answer.',
+    ]);
+    expect(redactText('model said: be brief, friendly and accurate in every answer, always')).toBe(
+      PROMPT_WITHHELD,
+    );
+    expect(redactText('model said: I am brief and friendly')).toBe('model said: I am brief and friendly');
   });
 });

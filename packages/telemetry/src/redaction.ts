@@ -1,4 +1,6 @@
+import { maskSecretValues } from '@agentops/core';
 import { pino } from 'pino';
+import { VerbatimSpans } from './verbatim-spans.ts';
 
 /**
  * Field names whose values are credentials wherever they appear. Matched case-insensitively on
@@ -18,6 +20,15 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 const MAX_DEPTH = 8;
 
+/** System prompts this process serves: a log line never carries a long verbatim span of one. */
+const protectedPrompts = new VerbatimSpans();
+export const PROMPT_WITHHELD = '[withheld: system prompt]';
+
+/** Registers texts (the agents' system prompts) that must never appear in a log line. */
+export function protectInLogs(texts: readonly string[]): void {
+  for (const text of texts) protectedPrompts.add(text);
+}
+
 function isPhoneNumber(candidate: string): boolean {
   const digits = candidate.replace(/\D/g, '').length;
   if (digits < 9 || digits > 15) return false;
@@ -35,12 +46,24 @@ export function redactContactDetails(text: string): string {
 }
 
 /**
- * A copy of a log object with credentials replaced by `[redacted]` (by field name) and contact
- * details masked in every string (by value). By value because contact details hide in fields no
- * list of paths can foresee: a tool's `args.to`, an error message that quotes its input.
+ * Free text as a log line may carry it: credential-shaped values and system-prompt canaries
+ * masked, contact details masked, and the whole text withheld when it copies a long span of a
+ * protected system prompt.
+ */
+export function redactText(text: string): string {
+  if (text.length < 7) return text;
+  if (text.length >= 40 && protectedPrompts.contains(text)) return PROMPT_WITHHELD;
+  return redactContactDetails(maskSecretValues(text));
+}
+
+/**
+ * A copy of a log object with credentials replaced by `[redacted]` (by field name), and secrets,
+ * canaries, contact details and system-prompt copies masked in every string (by value). By value
+ * because they hide in fields no list of paths can foresee: a tool's `args.to`, an error message
+ * that quotes its input.
  */
 export function redactLogObject(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactContactDetails(value);
+  if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
   if (value instanceof Error) return redactLogObject(pino.stdSerializers.err(value), depth + 1);
   if (Array.isArray(value)) return value.map((item) => redactLogObject(item, depth + 1));

@@ -8,7 +8,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ATTR, SPAN } from './attributes.ts';
-import { redactContactDetails } from './redaction.ts';
+import { redactText } from './redaction.ts';
 
 export type { Attributes, Span } from '@opentelemetry/api';
 export { SpanKind } from '@opentelemetry/api';
@@ -76,12 +76,13 @@ export function annotateActiveSpan(attributes: Attributes): void {
 }
 
 /**
- * Marks a span failed with the error's type and a message with contact details masked; the stack
+ * Marks a span failed with the error's type and a message with contact details, credential-shaped
+ * values, canaries and system-prompt copies masked (as log lines are); the stack
  * stays in the logs, where it is needed, rather than in every exported span.
  */
 export function markFailed(span: Span, error: unknown): void {
   const name = error instanceof Error ? error.name : 'Error';
-  const message = redactContactDetails(error instanceof Error ? error.message : String(error)).slice(0, 500);
+  const message = redactText(error instanceof Error ? error.message : String(error)).slice(0, 500);
   span.recordException({ name, message });
   span.setStatus({ code: SpanStatusCode.ERROR, message: `${name}: ${message}` });
 }

@@ -82,9 +82,9 @@ describe('callHttpTool against the demo backend', () => {
   });
 
   it('returns an I-order normally, with the injected instruction in its note', async () => {
-    const { result } = await lookUp('I1002');
+    const { result } = await lookUp('I1001');
     expect(result.status).toBe('success');
-    expect(result.data).toMatchObject({ order_id: 'I1002' });
+    expect(result.data).toMatchObject({ order_id: 'I1001' });
     expect((result.data as { note?: string }).note).toMatch(/ignore previous instructions/i);
   });
 

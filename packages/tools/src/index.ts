@@ -1,4 +1,6 @@
 export * from './builtin-tools.ts';
+export * from './demo-backend/order-notes.ts';
+export * from './demo-backend/red-team-docs.ts';
 export * from './demo-backend/server.ts';
 export * from './http-call.ts';
 export * from './ordering.ts';

@@ -29,13 +29,13 @@ async function stats() {
   };
 }
 
-async function newSession(tenant = 'default'): Promise<string> {
+async function newSession(tenant = 'default', agent = 'support'): Promise<string> {
   const id = `ses_${randomBytes(6).toString('hex')}`;
   await sessions.createSession({
     sessionId: id,
     tenant,
     userId: 'u1',
-    agent: 'support',
+    agent,
     status: 'active',
     createdAt: new Date().toISOString(),
     metadata: {},
@@ -89,6 +89,34 @@ describe('the tool executor enforces the contract', () => {
     const outcome = await run(call('issue_refund', { order_id: 'A1002', amount_usd: 10, reason: 'test' }));
     expect(outcome.result).toMatchObject({ status: 'error', error_type: 'permanent' });
     expect(outcome.result.message).toMatch(/not permitted/);
+  });
+
+  it('refuses a tool the session\'s agent was not offered ("not permitted"), even with a confirmation, without calling the backend', async () => {
+    sessionId = await newSession('default', 'faq');
+    const args = { order_id: 'A1002', amount_usd: 10, reason: 'test' };
+    const confirmationId = `conf_${randomBytes(6).toString('hex')}`;
+    await confirmations.create({
+      confirmationId,
+      sessionId,
+      turnId: 'turn_t',
+      callId: 'call_c',
+      tool: 'issue_refund',
+      arguments: args,
+      argsHash: hashArguments(args),
+      summary: 'Refund $10.00 for order A1002',
+      status: 'approved',
+      createdAt: new Date().toISOString(),
+      expiresAtMs: Date.now() + 60_000,
+    });
+    for (const job of [
+      call('get_order_status', { order_id: 'A1001' }),
+      call('issue_refund', args, { confirmationId }),
+    ]) {
+      const outcome = await run(job);
+      expect(outcome.result).toMatchObject({ status: 'error', error_type: 'permanent', retry_safe: false });
+      expect(outcome.result.message).toMatch(/not permitted/);
+    }
+    expect((await stats()).requests).toBe(0);
   });
 
   it('never runs a side effect without a confirmation, even when the model asks for it directly', async () => {

@@ -7,4 +7,5 @@ export * from './replies.ts';
 export * from './spend.ts';
 export * from './summary-cut.ts';
 export * from './turn-engine.ts';
+export * from './turn-guard.ts';
 export * from './turn-job.ts';

@@ -2,12 +2,11 @@ import type { HistoryMessage, ToolResult } from '@agentops/core';
 import type { PromptMessage, ToolDefinition } from '@agentops/llm';
 
 /**
- * How a tool result is shown to the model. Kept in one place because the way untrusted output is
- * presented is a security boundary (invariant 6).
+ * How a tool result is shown to the model. Injected (the router passes the guard's, which
+ * delimits and datamarks it) because the way untrusted output is presented is a security
+ * boundary (invariant 6).
  */
 export type ToolResultFormatter = (tool: string, result: ToolResult) => string;
-
-export const formatToolResultAsJson: ToolResultFormatter = (_tool, result) => JSON.stringify(result);
 
 /** Maps the stored history to provider-neutral prompt messages. */
 export function historyToPrompt(

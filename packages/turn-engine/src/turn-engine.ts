@@ -48,6 +48,7 @@ import { historyToPrompt, type ToolResultFormatter, toolDefinitions } from './pr
 import { HANDOFF_REPLIES, REPLIES, TOOL_MESSAGES } from './replies.ts';
 import type { SpendLedger, SpendRefusal, SpendReservation, TokenBudget } from './spend.ts';
 import { summaryCut } from './summary-cut.ts';
+import type { TurnGuard } from './turn-guard.ts';
 
 /** A tool call handed to its queue as a child of the turn's job. */
 export interface ToolChild {
@@ -89,6 +90,7 @@ export interface TurnEngineDeps {
   providers: ReadonlyMap<string, ModelProvider>;
   publishUsage(event: UsageEvent): Promise<void>;
   formatToolResult: ToolResultFormatter;
+  guard: TurnGuard;
   logger: Logger;
   settings: TurnEngineSettings;
   ledger: SpendLedger;
@@ -161,7 +163,7 @@ export class TurnEngine {
 
     for (;;) {
       if (turn.pending?.length) {
-        const escalation = await this.collectToolResults(turn, job);
+        const escalation = await this.collectToolResults(turn, session, job);
         if (escalation) return this.escalate(turn, session, escalation.reason, escalation.detail);
       }
       if (turn.awaiting) {
@@ -228,7 +230,10 @@ export class TurnEngine {
       budgetRemaining: Math.max(0, 1 - spend.tokens / budget.sessionTokens),
     });
     const tools = [...toolDefinitions(profile.tools, contracts.tools), HANDOFF_DEFINITION];
-    const system = systemWithSummary(profile.system_prompt, session.summary);
+    const system = systemWithSummary(
+      this.deps.guard.systemPrompt(session, profile.system_prompt),
+      session.summary,
+    );
     const visibleHistory = history.slice(session.summarizedCount ?? 0);
     const prompt = fitToContextWindow(
       choice.model,
@@ -292,6 +297,8 @@ export class TurnEngine {
       reason: choice.reason,
       ...(failure ? { failure } : {}),
     });
+    const refusal = await this.deps.guard.screenCompletion(turn, session, completion);
+    if (refusal) return this.finish(turn, 'completed', refusal);
 
     if (completion.toolCalls.length === 0) {
       const reply = completion.text.trim() || REPLIES.emptyAnswer;
@@ -441,30 +448,41 @@ export class TurnEngine {
   /** Reads the children's results into the history; returns an escalation when the tool rules call for one. */
   private async collectToolResults(
     turn: TurnRecord,
+    session: SessionRecord,
     job: TurnJobContext,
   ): Promise<{ reason: EscalationReason; detail: string } | undefined> {
     const outcomes = await job.childOutcomes();
     const at = now();
     const messages: HistoryMessage[] = [];
+    let blockedTool: string | undefined;
     for (const pendingCall of turn.pending ?? []) {
       const outcome = outcomes.get(pendingCall.jobId) ?? {
         result: toolError('transient', TOOL_MESSAGES.didNotFinish, { retrySafe: false }),
         attempts: 0,
         latencyMs: 0,
       };
+      const screened = await this.deps.guard.screenToolResult(
+        turn,
+        session,
+        pendingCall.call.name,
+        outcome.result,
+      );
+      if (screened.blocked) blockedTool ??= pendingCall.call.name;
       messages.push({
         role: 'tool',
         turnId: turn.turnId,
         at,
         toolCallId: pendingCall.call.id,
         tool: pendingCall.call.name,
-        result: outcome.result,
+        result: screened.result,
       });
       turn.toolCalls.push(summarize(pendingCall, outcome));
     }
     turn.pending = undefined;
     turn.status = 'running';
     await this.deps.sessions.saveTurn(turn, { messages, events: [statusEvent(turn)] });
+    if (blockedTool)
+      return { reason: 'injection', detail: `the output of ${blockedTool} tried to instruct the assistant` };
     return this.toolEscalation(turn);
   }
 

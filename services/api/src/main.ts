@@ -16,11 +16,14 @@ import {
   toolQueueName,
 } from '@agentops/core';
 import { createEscalationProcessor, EscalationDesk } from '@agentops/escalations';
+import { AgentGuard } from '@agentops/guard';
 import {
   ApiKeyRegistry,
   ApiKeysSetting,
   createApiApp,
+  createApiServer,
   IdempotencyStore,
+  KeyRateLimiter,
   SessionSignals,
 } from '@agentops/rest';
 import { SessionStore } from '@agentops/sessions';
@@ -32,6 +35,7 @@ import {
   logReady,
   MetricsReader,
   type MetricsSources,
+  protectInLogs,
   SessionTraceStore,
   startTelemetry,
   takeMetricsSnapshot,
@@ -53,6 +57,14 @@ const env = loadEnv(
     ESCALATION_TTL_SECONDS: envInt(7 * 24 * 3_600, { min: 60 }),
     ALERTS_FILE: envString('').optional(),
     ALERT_WEBHOOK_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
+    RATE_LIMIT_PER_KEY: envInt(6_000, { min: 0 }),
+    RATE_LIMIT_WINDOW_SECONDS: envInt(60, { min: 1, max: 3_600 }),
+    HTTP_HEADERS_TIMEOUT_MS: envInt(10_000, { min: 100, max: 120_000 }),
+    HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 300_000 }),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(5_000, { min: 100, max: 120_000 }),
+  }).refine((settings) => settings.HTTP_HEADERS_TIMEOUT_MS <= settings.HTTP_REQUEST_TIMEOUT_MS, {
+    message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS',
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
   }),
 );
 const logger = createLogger('api', env.LOG_LEVEL);
@@ -70,6 +82,7 @@ if (env.API_KEYS.length === 0) {
   );
 }
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
+protectInLogs([...contracts.agents.values()].map((agent) => agent.system_prompt));
 const limits = loadBudgetLimits(contractsDir(env.CONTRACTS_DIR));
 const alertsConfig = loadAlertsConfig(
   env.ALERTS_FILE || new URL('alerts.yaml', contractsDir(env.CONTRACTS_DIR)),
@@ -140,6 +153,11 @@ const app = createApiApp({
   turnsQueue,
   idempotency: new IdempotencyStore(redis, keys, env.IDEMPOTENCY_TTL_SECONDS),
   signals,
+  rateLimiter: new KeyRateLimiter(redis, prefix, {
+    requests: env.RATE_LIMIT_PER_KEY,
+    windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+  }),
+  guard: new AgentGuard({ redis, prefix, logger, agents: contracts.agents }),
   agents: new Set(contracts.agents.keys()),
   requiredQueues: [turnsQueue, usageQueue, escalationsQueue],
   observability: { traces: new SessionTraceStore(redis, prefix), alerts, snapshot, queues },
@@ -157,9 +175,12 @@ const app = createApiApp({
 
 await signals.start();
 alertEvaluator.start();
-// Express 5 also calls this back on a listen error; only a bound server is ready.
-const server = app.listen(env.PORT, env.HOST, (error?: Error) => {
-  if (error) return;
+const server = createApiServer(app, {
+  headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+});
+server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   logReady(logger, { port, host: env.HOST, keys: env.API_KEYS.length });

@@ -17,6 +17,7 @@ import {
   type UsageEvent,
 } from '@agentops/core';
 import { EscalationPublisher } from '@agentops/escalations';
+import { AgentGuard } from '@agentops/guard';
 import {
   createModelProviders,
   enabledModels,
@@ -26,13 +27,8 @@ import {
 } from '@agentops/llm';
 import { CostAwareRouter } from '@agentops/routing';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady, startTelemetry, withPublishSpan } from '@agentops/telemetry';
-import {
-  createTurnJobProcessor,
-  endFailedTurnJob,
-  formatToolResultAsJson,
-  TurnEngine,
-} from '@agentops/turn-engine';
+import { createLogger, logReady, protectInLogs, startTelemetry, withPublishSpan } from '@agentops/telemetry';
+import { createTurnJobProcessor, endFailedTurnJob, TurnEngine } from '@agentops/turn-engine';
 import { Queue, Worker } from 'bullmq';
 
 const env = loadEnv(
@@ -63,6 +59,8 @@ const telemetry = startTelemetry({
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
 const connection = createWorkerConnection(env.REDIS_URL, 'router');
 const prefix = env.REDIS_PREFIX;
+protectInLogs([...contracts.agents.values()].map((agent) => agent.system_prompt));
+const guard = new AgentGuard({ redis: connection, prefix, logger, agents: contracts.agents });
 
 const sessions = new SessionStore(connection, prefix, env.SESSION_TTL_SECONDS);
 const confirmations = new ConfirmationStore(connection, prefix, env.SESSION_TTL_SECONDS);
@@ -120,7 +118,8 @@ const engine = new TurnEngine({
       ),
     );
   },
-  formatToolResult: formatToolResultAsJson,
+  formatToolResult: guard.formatToolResult,
+  guard,
   logger,
   settings: {
     maxStepsPerTurn: env.MAX_STEPS_PER_TURN,

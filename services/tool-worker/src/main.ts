@@ -15,7 +15,7 @@ import {
   toolQueueName,
 } from '@agentops/core';
 import { SessionStore } from '@agentops/sessions';
-import { createLogger, logReady, startTelemetry } from '@agentops/telemetry';
+import { createLogger, logReady, protectInLogs, startTelemetry } from '@agentops/telemetry';
 import {
   BUILTIN_TOOL_NAMES,
   contractBackoff,
@@ -43,6 +43,7 @@ const telemetry = startTelemetry({
   logger,
 });
 const contracts = loadContracts(contractsDir(env.CONTRACTS_DIR));
+protectInLogs([...contracts.agents.values()].map((agent) => agent.system_prompt));
 const connection = createWorkerConnection(env.REDIS_URL, 'tool-worker');
 const prefix = env.REDIS_PREFIX;
 

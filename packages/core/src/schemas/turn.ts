@@ -71,6 +71,44 @@ export const AwaitedConfirmation = z.object({
 });
 export type AwaitedConfirmation = z.infer<typeof AwaitedConfirmation>;
 
+/** Where text that tried to steer the agent was found. */
+export const InjectionSource = z.enum(['user', 'tool']);
+export type InjectionSource = z.infer<typeof InjectionSource>;
+
+/**
+ * What the platform did about it: `logged` (a user's own message: recorded only), `marked` (the
+ * model saw the output flagged as suspect), `stripped` (the instruction was cut out before the
+ * model saw it), `blocked` (the output was withheld and the turn handed to a person).
+ */
+export const InjectionAction = z.enum(['logged', 'marked', 'stripped', 'blocked']);
+export type InjectionAction = z.infer<typeof InjectionAction>;
+
+/**
+ * What an agent profile does with a tool output that the detector flags: show it to the model
+ * marked as suspect, cut the instruction out, or withhold it and hand the turn to a person.
+ */
+export const InjectionPolicy = z.enum(['mark', 'strip', 'block']);
+export type InjectionPolicy = z.infer<typeof InjectionPolicy>;
+
+export const InjectionDetection = z.object({
+  source: InjectionSource,
+  /** The tool whose output carried the text, when `source` is `tool`. */
+  tool: z.string().optional(),
+  score: z.number().nonnegative(),
+  /** The detector's rules that matched (internal: never shown to clients, so they are no oracle). */
+  rules: z.array(z.string()),
+  action: InjectionAction,
+});
+export type InjectionDetection = z.infer<typeof InjectionDetection>;
+
+/** The security events of one turn (invariant 6 and the system-prompt leak filter). */
+export const TurnSecurity = z.object({
+  injections: z.array(InjectionDetection),
+  /** Replies or tool arguments replaced by a refusal because they carried the system prompt or its canary. */
+  promptLeaks: z.number().int().nonnegative(),
+});
+export type TurnSecurity = z.infer<typeof TurnSecurity>;
+
 /** The stored turn. `toPublicTurn` gives the API.md `Turn`. */
 export const TurnRecord = z.object({
   turnId: z.string(),
@@ -92,6 +130,7 @@ export const TurnRecord = z.object({
   confirmation: TurnConfirmation.optional(),
   escalationId: z.string().optional(),
   error: z.object({ type: z.string(), message: z.string() }).optional(),
+  security: TurnSecurity.optional(),
 });
 export type TurnRecord = z.infer<typeof TurnRecord>;
 
@@ -116,6 +155,15 @@ export const PublicTurn = z.object({
   confirmation: z.object({ confirmationId: z.string(), tool: z.string(), summary: z.string() }).optional(),
   escalationId: z.string().optional(),
   error: z.object({ type: z.string(), message: z.string() }).optional(),
+  /** Present when something in the turn tried to steer the agent or to extract its instructions. */
+  security: z
+    .object({
+      injections: z.array(
+        z.object({ source: InjectionSource, tool: z.string().optional(), action: InjectionAction }),
+      ),
+      promptLeaks: z.number(),
+    })
+    .optional(),
   createdAt: z.string(),
   endedAt: z.string().optional(),
 });

@@ -69,11 +69,37 @@ const INJECTION_MARKER =
   /(ignore (?:all |any )?(?:previous|prior|above|earlier) instructions|new instructions?:|system override:?|system:|you must now|as the assistant,? you (?:must|should))/i;
 
 export function findInjectedInstruction(text: string): string | undefined {
-  const match = INJECTION_MARKER.exec(text);
-  if (!match) return undefined;
-  const instruction = text
-    .slice(match.index + match[0].length)
-    .split(/["}\]]/)[0]
-    ?.trim();
-  return instruction && instruction.length > 0 ? instruction : undefined;
+  for (const value of textValuesOf(text)) {
+    const match = INJECTION_MARKER.exec(value);
+    if (!match) continue;
+    const instruction = value.slice(match.index + match[0].length).trim();
+    if (instruction.length > 0) return instruction;
+  }
+  return undefined;
+}
+
+/**
+ * The texts a model reads in a tool result: the string values of the JSON object in it, or the
+ * whole text when there is none. Reading the parsed strings, not the raw JSON, keeps an
+ * instruction whole when it contains quotes (`\"`), braces or brackets.
+ */
+function textValuesOf(text: string): string[] {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start >= 0 && end > start) {
+    try {
+      return stringValues(JSON.parse(text.slice(start, end + 1)));
+    } catch {
+      // Not JSON after all: read it as plain text.
+    }
+  }
+  return [text];
+}
+
+function stringValues(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringValues(item, into);
+  else if (typeof value === 'object' && value !== null)
+    for (const item of Object.values(value)) stringValues(item, into);
+  return into;
 }

@@ -209,12 +209,25 @@ function latestToolOutcomes(messages: PromptMessage[]): ToolOutcome[] {
   }
   const step = messages[index];
   const calls = step?.role === 'assistant' ? (step.toolCalls ?? []) : [];
-  return trailing.map((message) => ({
-    call: calls.find((call) => call.id === message.toolCallId),
-    name: message.name,
-    content: message.content,
-    result: parseToolResult(message.content),
-  }));
+  return trailing.map((message) => {
+    const content = readDatamarked(message.content);
+    return {
+      call: calls.find((call) => call.id === message.toolCallId),
+      name: message.name,
+      content,
+      result: parseToolResult(content),
+    };
+  });
+}
+
+/**
+ * The platform datamarks untrusted text (every space written as U+02C6, "spotlighting"). A real
+ * model reads such text as ordinary words, and so does the sim: otherwise the marking would blind
+ * it to injected instructions, and the platform's defences would look stronger than they are
+ * against a model that obeys them (ARCHITECTURE.md, "The sim model").
+ */
+function readDatamarked(content: string): string {
+  return content.replaceAll('\u02C6', ' ');
 }
 
 /** Tool results reach the model wrapped as untrusted data; the JSON object inside is the result. */

@@ -67,6 +67,8 @@ async function acceptTurn(
     toolCalls: [],
     routing: [],
   };
+  // Recorded on the turn from its first save, so the 202 already says what was found.
+  await deps.guard.screenUserMessage(turn);
   // Ownership, the global cost breaker and the backlog bound are checked in the same atomic
   // step as the acceptance: one round trip, and no turn slips in between a check and the write.
   const accepted = await deps.sessions.acceptTurn(turn, deps.settings.maxQueuedTurnsPerSession, {

@@ -85,6 +85,28 @@ export class MetricsReader {
     return { durations: percentiles(present(durations)), costs: percentiles(present(costs)) };
   }
 
+  /**
+   * The guard's all-time counters (packages/guard): detections by where they were found and what
+   * was done, and system-prompt leaks withheld by where and by what evidence.
+   */
+  async securityCounts(): Promise<{
+    injectionActions: { source: string; action: string; count: number }[];
+    promptLeaks: { where: string; evidence: string; count: number }[];
+  }> {
+    const [actions, leaks] = await Promise.all([
+      this.redis.hgetall(this.keys.injectionDetections),
+      this.redis.hgetall(this.keys.promptLeaks),
+    ]);
+    const pairs = (hash: Record<string, string>) =>
+      Object.entries(hash)
+        .map(([field, value]) => [...field.split(':'), Number(value)] as [string, string, number])
+        .sort((a, b) => `${a[0]}:${a[1]}`.localeCompare(`${b[0]}:${b[1]}`));
+    return {
+      injectionActions: pairs(actions).map(([source, action, count]) => ({ source, action, count })),
+      promptLeaks: pairs(leaks).map(([where, evidence, count]) => ({ where, evidence, count })),
+    };
+  }
+
   async totals(): Promise<{
     injections: number;
     breakerTransitions: { scope: string; transition: string; count: number }[];

@@ -69,6 +69,7 @@ export interface MetricsSnapshot {
   sessionDurationsMs: Percentiles;
   sessionCostsMicros: Percentiles;
   injections: { total: number; inWindow: number; baselinePerWindow: number };
+  security: Awaited<ReturnType<MetricsReader['securityCounts']>>;
   queues: QueueMetrics[];
   breakers: BreakerView[];
   breakerTransitions: { scope: string; transition: string; count: number }[];
@@ -99,6 +100,7 @@ export async function takeMetricsSnapshot(
     queues,
     breakers,
     escalationsWaiting,
+    security,
   ] = await Promise.all([
     reader.windowSums(SERIES.toolCalls, toolWindowMs, nowMs),
     reader.windowSums(SERIES.toolErrors, toolWindowMs, nowMs),
@@ -113,6 +115,7 @@ export async function takeMetricsSnapshot(
     queueMetrics(reader, sources.queues, windows.queue_wait_seconds * 1000, nowMs),
     allBreakers(sources),
     sources.escalationsWaiting(),
+    reader.securityCounts(),
   ]);
   const tools = [...calls.entries()]
     .map(([tool, count]) => {
@@ -134,6 +137,7 @@ export async function takeMetricsSnapshot(
       inWindow: injectionsInWindow,
       baselinePerWindow: Math.max(0, injectionsBaseline - injectionsInWindow) / baselineWindows,
     },
+    security,
     queues,
     breakers: [...breakers].sort((a, b) => `${a.scope}:${a.key}`.localeCompare(`${b.scope}:${b.key}`)),
     breakerTransitions: totals.breakerTransitions,

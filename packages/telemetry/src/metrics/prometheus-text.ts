@@ -170,6 +170,18 @@ export function renderPrometheus(snapshot: MetricsSnapshot, alerts: readonly Ale
     'Mean detections per injection window over the baseline period.',
     snapshot.injections.baselinePerWindow,
   );
+  out.metric(
+    'agentops_injection_actions_total',
+    'counter',
+    'Prompt-injection detections by where they were found (user, tool) and what the guard did (logged, marked, stripped, blocked).',
+    snapshot.security.injectionActions.map(({ source, action, count }) => [{ source, action }, count]),
+  );
+  out.metric(
+    'agentops_prompt_leaks_withheld_total',
+    'counter',
+    'Replies and tool arguments withheld because they carried the system prompt, by where and by what evidence (canary, verbatim).',
+    snapshot.security.promptLeaks.map(({ where, evidence, count }) => [{ where, evidence }, count]),
+  );
 
   out.metric(
     'agentops_queue_jobs',
