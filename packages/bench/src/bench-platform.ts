@@ -38,7 +38,8 @@ export interface BenchPlatform {
  * The platform as `npm start` runs it, one process per service, on the bench's Redis under a key
  * prefix of its own, with the sim at 0 ms and the demo backend local. Its contracts are the
  * repository's with one change: the order tool's rate limit (50 calls a second, a courtesy to
- * the order system) is lifted, because the bench measures the platform, not that policy.
+ * the order system) is lifted, because the bench measures the platform, not that policy; for the
+ * same reason the API's limit per key is raised out of reach.
  */
 export async function startBenchPlatform(options: BenchPlatformOptions): Promise<BenchPlatform> {
   const prefix = `bench-${randomBytes(5).toString('hex')}`;
@@ -54,6 +55,9 @@ export async function startBenchPlatform(options: BenchPlatformOptions): Promise
     API_KEYS: JSON.stringify([{ key: apiKey, role: 'client', tenant: 'default' }]),
     CONTRACTS_DIR: contractsDir,
     SIM_LATENCY_MS: '0',
+    // Raised, not switched off: the limiter still runs on every request, as in production, but a
+    // bench that sends thousands of requests a minute from one key is not refused.
+    RATE_LIMIT_PER_KEY: '1000000000',
     SHUTDOWN_TIMEOUT_MS: '5000',
     // A developer's provider keys must never turn the bench into calls to a paid API.
     ANTHROPIC_API_KEY: '',
