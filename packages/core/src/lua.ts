@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { RedisConnection } from './redis.ts';
 
-export type LuaCommand = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+export type LuaCommand = (
+  keys: readonly string[],
+  args: readonly (string | number | Buffer)[],
+) => Promise<unknown>;
 
 /**
  * Reads a Lua script from a `commands/` folder, prefixed by shared helper files, so each atomic
@@ -18,6 +21,6 @@ export function readLuaScript(commandsDir: URL, name: string, helpers: readonly 
  */
 export function defineLuaCommand(redis: RedisConnection, name: string, source: string): LuaCommand {
   if (typeof Reflect.get(redis, name) !== 'function') redis.defineCommand(name, { lua: source });
-  const command = Reflect.get(redis, name) as (...args: (string | number)[]) => Promise<unknown>;
+  const command = Reflect.get(redis, name) as (...args: (string | number | Buffer)[]) => Promise<unknown>;
   return (keys, args) => command.call(redis, keys.length, ...keys, ...args);
 }

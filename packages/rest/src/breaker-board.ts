@@ -21,6 +21,4 @@ export interface BreakerBoard {
   list(): Promise<BreakerView[]>;
   /** Returns false when the breaker was not open (nothing to reset). */
   reset(scope: BreakerScope, key: string): Promise<boolean>;
-  /** Milliseconds until the platform-wide cost breaker closes; 0 when it is closed. */
-  globalOpenForMs(): Promise<number>;
 }

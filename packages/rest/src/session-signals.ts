@@ -1,11 +1,12 @@
 import type { RedisConnection } from '@agentops/core';
 
-type Listener = () => void;
+/** Called on every change of a session; `settledTurnId` names a turn the change settled. */
+type Listener = (settledTurnId: string | undefined) => void;
 
 /**
  * One pub/sub subscription per API process on the channel where every session change is
- * announced (its payload is the session id). `?wait=` requests and event streams listen here
- * instead of polling Redis each.
+ * announced (its payload is the session id, then a tab and a turn id when the change settled that
+ * turn). `?wait=` requests and event streams listen here instead of polling Redis each.
  */
 export class SessionSignals {
   private readonly subscriber: RedisConnection;
@@ -16,8 +17,11 @@ export class SessionSignals {
   constructor(subscriber: RedisConnection, channel: string) {
     this.subscriber = subscriber;
     this.channel = channel;
-    subscriber.on('message', (_channel: string, sessionId: string) => {
-      for (const listener of this.listeners.get(sessionId) ?? []) listener();
+    subscriber.on('message', (_channel: string, message: string) => {
+      const tab = message.indexOf('\t');
+      const sessionId = tab < 0 ? message : message.slice(0, tab);
+      const settledTurnId = tab < 0 ? undefined : message.slice(tab + 1);
+      for (const listener of this.listeners.get(sessionId) ?? []) listener(settledTurnId);
     });
   }
 
@@ -48,15 +52,17 @@ export class SessionSignals {
 
   /**
    * Resolves with `check()`'s value as soon as it is defined, re-checking on every change of the
-   * session and every `safetyIntervalMs` (a message lost while Redis reconnected must not leave a
-   * waiter hanging), or with undefined after `timeoutMs`.
+   * session (or, with `onlyWhenSettled`, on every change that settled that turn) and every
+   * `safetyIntervalMs` (a message lost while Redis reconnected must not leave a waiter hanging),
+   * or with undefined after `timeoutMs`.
    */
   async waitFor<T>(
     sessionId: string,
     timeoutMs: number,
     check: () => Promise<T | undefined>,
-    safetyIntervalMs = 1_000,
+    options: { onlyWhenSettled?: string; safetyIntervalMs?: number } = {},
   ): Promise<T | undefined> {
+    const { onlyWhenSettled, safetyIntervalMs = 1_000 } = options;
     await this.start();
     return new Promise<T | undefined>((resolve, reject) => {
       let settled = false;
@@ -95,7 +101,9 @@ export class SessionSignals {
           },
         );
       };
-      const stopListening = this.listen(sessionId, run);
+      const stopListening = this.listen(sessionId, (settledTurnId) => {
+        if (onlyWhenSettled === undefined || settledTurnId === onlyWhenSettled) run();
+      });
       const deadline = setTimeout(() => finish(undefined), timeoutMs);
       const safety = setInterval(run, safetyIntervalMs);
       run();

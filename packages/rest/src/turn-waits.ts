@@ -17,10 +17,16 @@ export async function waitForTurn(
   isSettled: (turn: TurnRecord) => boolean = needsNoMoreWaiting,
 ): Promise<TurnRecord> {
   if (!seconds || isSettled(turn)) return turn;
-  const settled = await deps.signals.waitFor(turn.sessionId, seconds * 1000, async () => {
-    const latest = await deps.sessions.getTurn(turn.turnId);
-    return latest && isSettled(latest) ? latest : undefined;
-  });
+  const settled = await deps.signals.waitFor(
+    turn.sessionId,
+    seconds * 1000,
+    async () => {
+      const latest = await deps.sessions.getTurn(turn.turnId);
+      return latest && isSettled(latest) ? latest : undefined;
+    },
+    // The steps in between (running, waiting for a tool) need no look at the turn.
+    { onlyWhenSettled: turn.turnId },
+  );
   return settled ?? (await deps.sessions.getTurn(turn.turnId)) ?? turn;
 }
 

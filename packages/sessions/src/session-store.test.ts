@@ -147,6 +147,41 @@ describe('accepting turns', () => {
     expect(await store.getTurn(third.turnId)).toBeNull();
   });
 
+  it('answers another tenant’s session as missing, and stores nothing', async () => {
+    const { sessionId } = await newSession({ tenant: 'acme' });
+    const turn = newTurn(sessionId);
+    expect(await store.acceptTurn(turn, 10, { tenant: 'default' })).toEqual({ outcome: 'missing' });
+    expect(await store.getTurn(turn.turnId)).toBeNull();
+    expect(await store.acceptTurn(turn, 10, { tenant: 'acme' })).toMatchObject({ outcome: 'accepted' });
+  });
+
+  it('refuses turns while the pausing key exists, saying for how long', async () => {
+    const { sessionId } = await newSession();
+    const breaker = `${prefix}:pausing-breaker`;
+    await redis.set(breaker, 'open', 'PX', 60_000);
+    const turn = newTurn(sessionId);
+    const refused = await store.acceptTurn(turn, 10, { pausedWhile: breaker });
+    expect(refused).toMatchObject({ outcome: 'paused' });
+    expect(refused.outcome === 'paused' && refused.retryAfterMs).toBeGreaterThan(50_000);
+    expect(await store.getTurn(turn.turnId)).toBeNull();
+    await redis.del(breaker);
+    expect(await store.acceptTurn(turn, 10, { pausedWhile: breaker })).toMatchObject({ outcome: 'accepted' });
+  });
+
+  it('refuses turns while the backlog is at its bound', async () => {
+    const { sessionId } = await newSession();
+    const backlog = `${prefix}:backlog`;
+    await redis.rpush(backlog, 'a', 'b');
+    const turn = newTurn(sessionId);
+    expect(await store.acceptTurn(turn, 10, { backlog: { key: backlog, max: 2 } })).toEqual({
+      outcome: 'busy',
+      backlog: 2,
+    });
+    expect(await store.acceptTurn(turn, 10, { backlog: { key: backlog, max: 3 } })).toMatchObject({
+      outcome: 'accepted',
+    });
+  });
+
   it('announces an accepted turn as a queued event', async () => {
     const { sessionId } = await newSession();
     const turn = newTurn(sessionId);
@@ -170,6 +205,60 @@ describe('accepting turns', () => {
     } finally {
       subscriber.disconnect();
     }
+  });
+  it('names the turn in the wake-up when a step settles it, so waiters need not look before', async () => {
+    const { sessionId } = await newSession();
+    const turn = newTurn(sessionId);
+    await accept(turn);
+    const subscriber = redis.duplicate();
+    try {
+      const received: string[] = [];
+      const both = new Promise<void>((resolve) =>
+        subscriber.on('message', (_channel, message: string) => {
+          received.push(message);
+          if (received.length === 2) resolve();
+        }),
+      );
+      await subscriber.subscribe(store.keys.eventsChannel);
+      const running: TurnRecord = { ...turn, status: 'running' };
+      await store.saveTurn(running, {
+        events: [{ type: 'turn.status', turnId: turn.turnId, status: 'running', at }],
+      });
+      const done = completed(turn, 'Shipped.');
+      await store.finishTurn(done, {
+        events: [
+          { type: 'message', role: 'assistant', content: 'Shipped.', turnId: turn.turnId, at },
+          { type: 'turn.status', turnId: turn.turnId, status: 'completed', reply: 'Shipped.', at },
+        ],
+      });
+      await both;
+      expect(received).toEqual([sessionId, `${sessionId}\t${turn.turnId}`]);
+    } finally {
+      subscriber.disconnect();
+    }
+  });
+});
+
+describe('loading a turn for a router', () => {
+  it('reads the inbox head, the turn and its session at once', async () => {
+    const session = await newSession();
+    const first = newTurn(session.sessionId, 'one');
+    const second = newTurn(session.sessionId, 'two');
+    await accept(first);
+    await accept(second);
+    expect(await store.loadTurnState(session.sessionId, second.turnId)).toEqual({
+      head: first.turnId,
+      turn: second,
+      session,
+    });
+  });
+
+  it('answers nulls for what does not exist', async () => {
+    expect(await store.loadTurnState('ses_nope', 'turn_nope')).toEqual({
+      head: null,
+      turn: null,
+      session: null,
+    });
   });
 });
 

@@ -18,12 +18,35 @@ export type AcceptResult =
   | { outcome: 'accepted'; position: number }
   | { outcome: 'missing' }
   | { outcome: 'closed' }
-  | { outcome: 'full'; depth: number };
+  | { outcome: 'full'; depth: number }
+  | { outcome: 'paused'; retryAfterMs: number }
+  | { outcome: 'busy'; backlog: number };
+
+/**
+ * The API's admission checks, made in the same atomic step as the acceptance (one round trip
+ * instead of four): who owns the session, a breaker that pauses the platform, a bound on the
+ * backlog of turns waiting for a router.
+ */
+export interface TurnAdmission {
+  /** The caller's tenant: another tenant's session is answered as missing. */
+  tenant?: string;
+  /** While this key exists no turn is accepted (the global cost breaker). */
+  pausedWhile?: string;
+  /** A list whose length is the platform's backlog (the turns queue's waiting jobs), and its bound. */
+  backlog?: { key: string; max: number };
+}
 
 /** What one committed step adds besides the turn record: history entries and stream events. */
 export interface StepEffects {
   messages?: HistoryMessage[];
   events?: SessionEvent[];
+}
+
+/** A turn as a router finds it: the session's inbox head, the turn and its session. */
+export interface TurnState {
+  head: string | null;
+  turn: TurnRecord | null;
+  session: SessionRecord | null;
 }
 
 export interface SessionChange extends StepEffects {
@@ -42,6 +65,7 @@ export class SessionStore {
   private readonly saveTurnScript: LuaCommand;
   private readonly finishTurnScript: LuaCommand;
   private readonly updateSessionScript: LuaCommand;
+  private readonly loadTurnScript: LuaCommand;
 
   constructor(redis: RedisConnection, prefix: string, ttlSeconds: number) {
     this.redis = redis;
@@ -57,6 +81,7 @@ export class SessionStore {
     this.saveTurnScript = define('save-turn');
     this.finishTurnScript = define('finish-turn');
     this.updateSessionScript = define('update-session');
+    this.loadTurnScript = define('load-turn');
   }
 
   async createSession(session: SessionRecord): Promise<void> {
@@ -65,13 +90,22 @@ export class SessionStore {
   }
 
   async getSession(sessionId: string): Promise<SessionRecord | null> {
-    const fields = await this.redis.hgetall(this.keys.session(sessionId));
-    if (!fields.status) return null;
-    return SessionRecord.parse({
-      ...fields,
-      metadata: JSON.parse(fields.metadata ?? '{}'),
-      summarizedCount: fields.summarizedCount === undefined ? undefined : Number(fields.summarizedCount),
-    });
+    return parseSession(await this.redis.hgetall(this.keys.session(sessionId)));
+  }
+
+  /** The inbox head, the turn and its session in one round trip (what a router reads first). */
+  async loadTurnState(sessionId: string, turnId: string): Promise<TurnState> {
+    const [head, turn, flat] = (await this.loadTurnScript(
+      [this.keys.sessionInbox(sessionId), this.keys.turn(turnId), this.keys.session(sessionId)],
+      [],
+    )) as [string | null, string | null, string[]];
+    const fields: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
+    return {
+      head: head ?? null,
+      turn: turn === null ? null : TurnRecord.parse(JSON.parse(turn)),
+      session: parseSession(fields),
+    };
   }
 
   async getHistory(sessionId: string): Promise<HistoryMessage[]> {
@@ -79,15 +113,23 @@ export class SessionStore {
     return raw.map((entry) => HistoryMessage.parse(JSON.parse(entry)));
   }
 
-  async acceptTurn(turn: TurnRecord, maxQueuedTurns: number): Promise<AcceptResult> {
+  async acceptTurn(
+    turn: TurnRecord,
+    maxQueuedTurns: number,
+    admission: TurnAdmission = {},
+  ): Promise<AcceptResult> {
     const { sessionId, turnId } = turn;
     const event: SessionEvent = { type: 'turn.status', turnId, status: turn.status, at: turn.createdAt };
+    const session = this.keys.session(sessionId);
     const reply = (await this.acceptTurnScript(
       [
-        this.keys.session(sessionId),
+        session,
         this.keys.turn(turnId),
         this.keys.sessionInbox(sessionId),
         this.keys.sessionEvents(sessionId),
+        // Unused keys still name a key of this session, so a script never spans two cluster slots.
+        admission.pausedWhile ?? session,
+        admission.backlog?.key ?? session,
       ],
       [
         turnId,
@@ -97,6 +139,9 @@ export class SessionStore {
         sessionId,
         maxQueuedTurns,
         JSON.stringify(event),
+        admission.tenant ?? '',
+        admission.pausedWhile ? '1' : '',
+        admission.backlog ? admission.backlog.max : '',
       ],
     )) as [string, number?];
     switch (reply[0]) {
@@ -106,6 +151,10 @@ export class SessionStore {
         return { outcome: 'full', depth: Number(reply[1]) };
       case 'closed':
         return { outcome: 'closed' };
+      case 'paused':
+        return { outcome: 'paused', retryAfterMs: Number(reply[1]) };
+      case 'busy':
+        return { outcome: 'busy', backlog: Number(reply[1]) };
       default:
         return { outcome: 'missing' };
     }
@@ -190,6 +239,15 @@ export class SessionStore {
     const entries = await this.redis.xrange(this.keys.sessionEvents(sessionId), start, '+', 'COUNT', count);
     return entries.map(([id, fields]) => ({ id, event: SessionEvent.parse(JSON.parse(fields[1] ?? '{}')) }));
   }
+}
+
+function parseSession(fields: Record<string, string>): SessionRecord | null {
+  if (!fields.status) return null;
+  return SessionRecord.parse({
+    ...fields,
+    metadata: JSON.parse(fields.metadata ?? '{}'),
+    summarizedCount: fields.summarizedCount === undefined ? undefined : Number(fields.summarizedCount),
+  });
 }
 
 function serializeSession(session: SessionRecord): Record<string, string> {

@@ -89,7 +89,13 @@ export class ToolExecutor {
       }
     }
 
-    if (!(await guards.countCall(call.sessionId, contract, call.callId))) {
+    const argsHash = hashArguments(call.arguments);
+    const admission = await guards.admitCall(call.sessionId, contract, {
+      callId: call.callId,
+      jobId,
+      argsHash,
+    });
+    if (admission.kind === 'capped') {
       return refused(
         toolError(
           'permanent',
@@ -98,19 +104,11 @@ export class ToolExecutor {
         ),
       );
     }
-
-    const argsHash = hashArguments(call.arguments);
-    if (contract.idempotent) {
-      const cached = await guards.cachedResult(call.sessionId, contract.name, argsHash);
-      if (cached) return { result: cached, attempt: 0, cached: true };
-    }
-
-    const admission = await guards.admit(contract);
+    if (admission.kind === 'cached') return { result: admission.result, attempt: 0, cached: true };
     if (admission.kind === 'open') return refused(circuitOpenResult(contract.name, admission.retryAtMs));
-    if (admission.kind === 'probe')
-      traceBreakerTransition({ scope: 'tool', key: contract.name, transition: 'probe' });
+    if (admission.probe) traceBreakerTransition({ scope: 'tool', key: contract.name, transition: 'probe' });
 
-    const attempt = await guards.nextAttempt(jobId, 24 * 3600 * 1000);
+    const attempt = admission.attempt;
     const { result: raw, httpStatus } = await callHttpTool(tool, call.arguments, {
       baseUrl: this.deps.backendUrl,
       timeoutMs: contract.timeout_seconds * 1000,
@@ -122,7 +120,15 @@ export class ToolExecutor {
 
     // Only a transient failure says the service is unwell; a refusal or a 429 means it answered.
     const failed = result.status === 'error' && result.error_type === 'transient';
-    const breaker = await guards.recordOutcome(contract, failed, result.message);
+    const breaker = await guards.recordCall(
+      contract,
+      { sessionId: call.sessionId, argsHash },
+      {
+        failed,
+        reason: result.message,
+        ...(result.status === 'success' && contract.idempotent ? { resultToCache: result } : {}),
+      },
+    );
     if (breaker !== 'none') {
       traceBreakerTransition({
         scope: 'tool',
@@ -133,9 +139,6 @@ export class ToolExecutor {
     }
 
     if (call.confirmationId) await confirmations.completeExecution(call.confirmationId, result);
-    if (result.status === 'success' && contract.idempotent) {
-      await guards.cacheResult(call.sessionId, contract.name, argsHash, result);
-    }
 
     const outcome: ToolCallOutcome = {
       result,

@@ -226,3 +226,79 @@ describe('attempts and cached results', () => {
     expect(await guards.cachedResult('ses_h', 'x', 'h')).toMatchObject({ status: 'error' });
   });
 });
+
+describe('all the guards of an attempt at once', () => {
+  const call = (sessionId: string, callId: string, argsHash = 'hash_1') => ({
+    callId,
+    jobId: `job_${sessionId}_${callId}`,
+    argsHash,
+  });
+
+  it('counts the call, then answers from the cache, then asks the breaker, then numbers the attempt', async () => {
+    const tool = contract();
+    expect(await guards.admitCall('ses_all_1', tool, call('ses_all_1', 'call_1'))).toEqual({
+      kind: 'run',
+      attempt: 1,
+      probe: false,
+    });
+    expect(await guards.admitCall('ses_all_1', tool, call('ses_all_1', 'call_1'))).toEqual({
+      kind: 'run',
+      attempt: 2,
+      probe: false,
+    });
+
+    const result = toolSuccess({ order_id: 'A1001' });
+    await guards.recordCall(
+      tool,
+      { sessionId: 'ses_all_1', argsHash: 'hash_1' },
+      {
+        failed: false,
+        reason: 'ok',
+        resultToCache: result,
+      },
+    );
+    expect(await guards.admitCall('ses_all_1', tool, call('ses_all_1', 'call_2'))).toEqual({
+      kind: 'cached',
+      result,
+    });
+    // The cap comes first: a third call is refused even though its answer is cached.
+    expect(await guards.admitCall('ses_all_1', tool, call('ses_all_1', 'call_3'))).toEqual({
+      kind: 'capped',
+    });
+  });
+
+  it('refuses while the breaker is open, and the call still counts against the cap', async () => {
+    const tool = contract();
+    for (let i = 0; i < 3; i++) {
+      await guards.recordCall(
+        tool,
+        { sessionId: 'ses_all_2', argsHash: 'h' },
+        { failed: true, reason: 'down' },
+      );
+    }
+    expect(await guards.admitCall('ses_all_2', tool, call('ses_all_2', 'call_1'))).toMatchObject({
+      kind: 'open',
+    });
+    expect(await guards.admitCall('ses_all_2', tool, call('ses_all_2', 'call_2'))).toMatchObject({
+      kind: 'open',
+    });
+    expect(await guards.admitCall('ses_all_2', tool, call('ses_all_2', 'call_3'))).toEqual({
+      kind: 'capped',
+    });
+  });
+
+  it('caches nothing for a failure or a tool that is not idempotent', async () => {
+    const tool = contract({ idempotent: false });
+    await guards.recordCall(
+      tool,
+      { sessionId: 'ses_all_3', argsHash: 'h' },
+      { failed: true, reason: 'down' },
+    );
+    expect(await guards.cachedResult('ses_all_3', tool.name, 'h')).toBeUndefined();
+    expect(await guards.admitCall('ses_all_3', tool, call('ses_all_3', 'call_1', 'h'))).toEqual({
+      kind: 'run',
+      attempt: 1,
+      probe: false,
+    });
+  });
+});

@@ -126,11 +126,19 @@ export class TurnEngine {
     this.deps = deps;
   }
 
-  async advance(turnId: string, job: TurnJobContext): Promise<StepOutcome> {
+  /** `loaded`: the turn and its session as the caller has just read them, so they are not read again. */
+  async advance(
+    turnId: string,
+    job: TurnJobContext,
+    loaded?: { turn: TurnRecord | null; session: SessionRecord | null },
+  ): Promise<StepOutcome> {
     const { sessions } = this.deps;
-    const turn = await sessions.getTurn(turnId);
+    const turn = loaded ? loaded.turn : await sessions.getTurn(turnId);
     if (!turn || isTerminal(turn.status)) return { kind: 'ended', nextTurnId: null };
-    const session = await sessions.getSession(turn.sessionId);
+    const session =
+      loaded && loaded.session?.sessionId === turn.sessionId
+        ? loaded.session
+        : await sessions.getSession(turn.sessionId);
     if (!session) {
       return this.finish(turn, 'failed', REPLIES.sessionClosed, {
         error: { type: 'session_expired', message: 'session expired' },

@@ -6,7 +6,7 @@ import {
   turnJobName,
   turnJobOptions,
 } from '@agentops/core';
-import type { SessionStore } from '@agentops/sessions';
+import type { SessionStore, TurnState } from '@agentops/sessions';
 import { type Logger, withJobSpan, withPublishSpan } from '@agentops/telemetry';
 import { DelayedError, type Job, type Queue, WaitingChildrenError } from 'bullmq';
 import { z } from 'zod';
@@ -45,9 +45,10 @@ export function createTurnJobProcessor(deps: TurnJobDeps) {
       return 'malformed';
     }
     const { sessionId, turnId } = parsed.data;
-    const head = await deps.sessions.inboxHead(sessionId);
+    // The head, the turn and the session in one round trip; the engine starts from them.
+    let loaded: TurnState | undefined = await deps.sessions.loadTurnState(sessionId, turnId);
+    const { head, turn } = loaded;
     if (head !== null && head !== turnId) {
-      const turn = await deps.sessions.getTurn(turnId);
       if (!turn || isTerminal(turn.status)) return 'stale';
       await ensureTurnJob(deps, sessionId, head);
       await job.moveToDelayed(Date.now() + deps.parkMs, token);
@@ -58,7 +59,8 @@ export function createTurnJobProcessor(deps: TurnJobDeps) {
 
     const context = turnJobContext(deps, job);
     for (;;) {
-      const outcome = await deps.engine.advance(turnId, context);
+      const outcome = await deps.engine.advance(turnId, context, loaded);
+      loaded = undefined;
       if (outcome.kind === 'ended') {
         if (outcome.nextTurnId) await wakeTurn(deps, sessionId, outcome.nextTurnId);
         return 'ended';

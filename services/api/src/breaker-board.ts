@@ -27,6 +27,5 @@ export function createBreakerBoard(cost: CostBreakers, tools: ToolGuards, toolNa
       await tools.resetBreaker(key);
       return true;
     },
-    globalOpenForMs: () => cost.globalOpenForMs(),
   };
 }

@@ -16,20 +16,18 @@ export function turnRoutes(deps: ApiDeps): Router {
     const principal = principalOf(response);
     const { wait } = parseInput(WaitQuery, request.query, 'query string');
     const sessionId = String(request.params.sessionId);
+    let created: TurnRecord | undefined;
     const first = await deps.idempotency.run(principal, request.get('Idempotency-Key'), request, async () => {
-      const session = await ownedSession(deps, principal, sessionId);
       const { message } = parseInput(PostTurnBody, request.body);
-      if (session.status === 'closed')
-        throw problems.conflict('session-closed', 'This session is closed; start a new one.');
-      await refuseWhenOverloaded(deps);
-      const turn = await acceptTurn(deps, sessionId, session.tenant, message);
-      return { status: 202, body: toPublicTurn(turn) };
+      created = await acceptTurn(deps, sessionId, principal.tenant, message);
+      return { status: 202, body: toPublicTurn(created) };
     });
     if (first.status !== 202) {
       response.status(first.status).json(first.body);
       return;
     }
-    const accepted = await deps.sessions.getTurn((first.body as { turnId: string }).turnId);
+    // A replayed request answers the turn the first one created, as it is now.
+    const accepted = created ?? (await deps.sessions.getTurn((first.body as { turnId: string }).turnId));
     if (!accepted) throw problems.notFound('The turn');
     const turn = await waitForTurn(deps, accepted, wait);
     if (first.replayed) response.setHeader('Idempotent-Replayed', 'true');
@@ -49,21 +47,6 @@ export function turnRoutes(deps: ApiDeps): Router {
   });
 
   return router;
-}
-
-async function refuseWhenOverloaded(deps: ApiDeps): Promise<void> {
-  const globalOpenMs = await deps.breakers.globalOpenForMs();
-  if (globalOpenMs > 0) {
-    throw problems.unavailable(
-      'The platform has reached its spending limit for now; retry later.',
-      Math.ceil(globalOpenMs / 1000),
-    );
-  }
-  const backlog = await deps.turnsQueue.getWaitingCount();
-  if (backlog >= deps.settings.maxTurnBacklog) {
-    deps.logger.warn({ backlog }, 'turn refused: backlog full');
-    throw problems.unavailable('The platform is busy; retry this turn shortly.', 5);
-  }
 }
 
 async function acceptTurn(
@@ -86,12 +69,27 @@ async function acceptTurn(
   };
   // Recorded on the turn from its first save, so the 202 already says what was found.
   await deps.guard.screenUserMessage(turn);
-  const accepted = await deps.sessions.acceptTurn(turn, deps.settings.maxQueuedTurnsPerSession);
+  // Ownership, the global cost breaker and the backlog bound are checked in the same atomic
+  // step as the acceptance: one round trip, and no turn slips in between a check and the write.
+  const accepted = await deps.sessions.acceptTurn(turn, deps.settings.maxQueuedTurnsPerSession, {
+    tenant,
+    pausedWhile: deps.sessions.keys.costBreaker('global', 'global'),
+    // BullMQ's own key map names the list of jobs waiting for a router.
+    backlog: { key: deps.turnsQueue.toKey('wait'), max: deps.settings.maxTurnBacklog },
+  });
   switch (accepted.outcome) {
     case 'missing':
       throw problems.notFound(`Session ${sessionId}`);
     case 'closed':
       throw problems.conflict('session-closed', 'This session is closed; start a new one.');
+    case 'paused':
+      throw problems.unavailable(
+        'The platform has reached its spending limit for now; retry later.',
+        Math.ceil(accepted.retryAfterMs / 1000),
+      );
+    case 'busy':
+      deps.logger.warn({ backlog: accepted.backlog }, 'turn refused: backlog full');
+      throw problems.unavailable('The platform is busy; retry this turn shortly.', 5);
     case 'full':
       throw problems.tooManyRequests(
         `This session already has ${accepted.depth} turns waiting; wait for them to finish.`,
