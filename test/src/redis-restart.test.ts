@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SupportClient } from '@agentops/client';
-import { Redis } from 'ioredis';
+import { freePort, ping } from '@agentops/launcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from './platform.ts';
 
@@ -16,16 +15,6 @@ let platform: TestPlatform;
 let redis: ChildProcess | undefined;
 let port = 0;
 const dir = mkdtempSync(join(tmpdir(), 'agentops-redis-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function startRedis(): Promise<void> {
   redis = spawn(
@@ -46,17 +35,9 @@ async function startRedis(): Promise<void> {
     ],
     { stdio: 'ignore' },
   );
-  const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === 'PONG') break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  for (let i = 0; i < 100 && (await ping(`redis://127.0.0.1:${port}`, 500)) !== 'PONG'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  probe.disconnect();
 }
 
 async function stopRedis(): Promise<void> {

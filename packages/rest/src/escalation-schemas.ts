@@ -1,6 +1,6 @@
 import {
   EscalationAction,
-  EscalationReason,
+  EscalationRecord,
   EscalationStatus,
   PublicMessage,
   SessionStatus,
@@ -40,26 +40,10 @@ export const ResolveBody = z
   })
   .strict();
 
-export const EscalationView = z.object({
-  escalationId: z.string(),
-  sessionId: z.string(),
-  tenant: z.string(),
-  userId: z.string(),
-  /** The turn that escalated, when a turn did. */
-  turnId: z.string().optional(),
-  reason: EscalationReason,
-  detail: z.string(),
-  status: EscalationStatus,
-  claimedBy: z.string().optional(),
-  claimedAt: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  costUsd: z.number(),
+/** The stored record as support sees it: without the claiming key's id, with the session's cost. */
+export const EscalationView = EscalationRecord.omit({ claimedByKey: true }).extend({
   replies: z.number(),
-  resolution: EscalationAction.optional(),
-  note: z.string().optional(),
-  resolvedBy: z.string().optional(),
-  resolvedAt: z.string().optional(),
+  costUsd: z.number(),
   /** Only on `GET /v1/escalations/:id`. */
   sessionStatus: SessionStatus.optional(),
   /** Only on `GET /v1/escalations/:id`: the conversation, including what the user wrote while waiting. */

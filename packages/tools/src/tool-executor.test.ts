@@ -50,6 +50,28 @@ function call(tool: string, args: Record<string, unknown>, extra: Partial<ToolJo
 }
 const run = (job: ToolJobData) => executor.execute(job, `job_${job.callId}`);
 
+/** A stored confirmation of a refund with exactly these arguments, as the router would open it. */
+async function refundConfirmation(
+  args: { order_id: string; amount_usd: number; reason: string },
+  status: 'pending' | 'approved',
+): Promise<string> {
+  const confirmationId = `conf_${randomBytes(6).toString('hex')}`;
+  await confirmations.create({
+    confirmationId,
+    sessionId,
+    turnId: 'turn_t',
+    callId: 'call_c',
+    tool: 'issue_refund',
+    arguments: args,
+    argsHash: hashArguments(args),
+    summary: `Refund $${args.amount_usd.toFixed(2)} for order ${args.order_id}`,
+    status,
+    createdAt: new Date().toISOString(),
+    expiresAtMs: Date.now() + 60_000,
+  });
+  return confirmationId;
+}
+
 beforeAll(async () => {
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
@@ -94,20 +116,7 @@ describe('the tool executor enforces the contract', () => {
   it('refuses a tool the session\'s agent was not offered ("not permitted"), even with a confirmation, without calling the backend', async () => {
     sessionId = await newSession('default', 'faq');
     const args = { order_id: 'A1002', amount_usd: 10, reason: 'test' };
-    const confirmationId = `conf_${randomBytes(6).toString('hex')}`;
-    await confirmations.create({
-      confirmationId,
-      sessionId,
-      turnId: 'turn_t',
-      callId: 'call_c',
-      tool: 'issue_refund',
-      arguments: args,
-      argsHash: hashArguments(args),
-      summary: 'Refund $10.00 for order A1002',
-      status: 'approved',
-      createdAt: new Date().toISOString(),
-      expiresAtMs: Date.now() + 60_000,
-    });
+    const confirmationId = await refundConfirmation(args, 'approved');
     for (const job of [
       call('get_order_status', { order_id: 'A1001' }),
       call('issue_refund', args, { confirmationId }),
@@ -127,20 +136,7 @@ describe('the tool executor enforces the contract', () => {
 
   it('runs a confirmed side effect exactly once, and refuses it for other arguments', async () => {
     const args = { order_id: 'A1002', amount_usd: 49.99, reason: 'damaged' };
-    const confirmationId = `conf_${randomBytes(6).toString('hex')}`;
-    await confirmations.create({
-      confirmationId,
-      sessionId,
-      turnId: 'turn_t',
-      callId: 'call_c',
-      tool: 'issue_refund',
-      arguments: args,
-      argsHash: hashArguments(args),
-      summary: 'Refund $49.99 for order A1002',
-      status: 'pending',
-      createdAt: new Date().toISOString(),
-      expiresAtMs: Date.now() + 60_000,
-    });
+    const confirmationId = await refundConfirmation(args, 'pending');
 
     const unapproved = await run(call('issue_refund', args, { confirmationId }));
     expect(unapproved.result.status).toBe('error');

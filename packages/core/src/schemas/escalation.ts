@@ -31,16 +31,8 @@ export const EscalationAction = z.enum(['close', 'return_to_bot']);
 export type EscalationAction = z.infer<typeof EscalationAction>;
 
 /** An escalation as the desk keeps it (one Redis hash), read back through this schema. */
-export const EscalationRecord = z.object({
-  escalationId: z.string(),
-  sessionId: z.string(),
-  tenant: z.string(),
-  userId: z.string(),
-  turnId: z.string().optional(),
-  reason: EscalationReason,
-  detail: z.string(),
+export const EscalationRecord = EscalationRequest.extend({
   status: EscalationStatus,
-  createdAt: z.string(),
   updatedAt: z.string(),
   claimedBy: z.string().optional(),
   /** The non-secret id of the API key that claimed it: only that key (or ops) may reply and resolve. */
