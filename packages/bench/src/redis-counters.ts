@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 
 /** Calls per command name from `INFO commandstats` (commands run inside Lua scripts included). */
@@ -47,10 +48,8 @@ export async function monitorCommands(
   };
   const lookup = new Redis(url, { connectionName: 'bench-lookup' });
   const namesByAddress = new Map<string, string>();
-  const base = new Redis(url, { connectionName: 'bench-monitor' });
-  const monitor = await base.monitor();
   const pending: { source: string; name: string }[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+  const monitor = await openMonitor(url, (args, source) => {
     if (!options.ownRedis && !args.some((arg) => arg.includes(options.prefix))) return;
     const name = (args[0] ?? '').toLowerCase();
     if (source === 'lua') {
@@ -62,8 +61,7 @@ export async function monitorCommands(
   });
   return {
     async stop() {
-      monitor.disconnect();
-      base.disconnect();
+      monitor.destroy();
       const clients = await lookup.client('LIST');
       for (const line of String(clients).split('\n')) {
         const address = /\baddr=(\S+)/.exec(line)?.[1];
@@ -126,4 +124,45 @@ export async function keyMemory(redis: Redis, prefix: string): Promise<Map<strin
     });
   } while (cursor !== '0');
   return sizes;
+}
+
+const MONITOR_LINE = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] (.*)$/;
+const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * MONITOR over a plain socket. ioredis's monitor mode switches to parsing monitor lines only after
+ * the MONITOR reply is handled, so on a busy server a line that arrives in the same packet as
+ * that reply breaks its command queue.
+ */
+function openMonitor(url: string, onCommand: (args: string[], source: string) => void): Promise<Socket> {
+  const { hostname, port, password, username } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) }, () => {
+      if (password)
+        socket.write(
+          `AUTH ${username ? `${decodeURIComponent(username)} ` : ''}${decodeURIComponent(password)}\r\n`,
+        );
+      socket.write('MONITOR\r\n');
+      resolve(socket);
+    });
+    socket.once('error', reject);
+    socket.setEncoding('utf8');
+    let buffered = '';
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline = buffered.indexOf('\r\n');
+      while (newline !== -1) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 2);
+        const match = MONITOR_LINE.exec(line);
+        if (match?.[1] && match[2] !== undefined) {
+          onCommand(
+            [...match[2].matchAll(QUOTED)].map((quoted) => quoted[1] ?? ''),
+            match[1],
+          );
+        }
+        newline = buffered.indexOf('\r\n');
+      }
+    });
+  });
 }
